@@ -22,14 +22,18 @@ function serialize(value: unknown, path: string, ancestors: Set<object>): string
     case 'symbol':
       return undefined;
     case 'bigint':
-      throw new TypeError(`canonicalJson: cannot serialize a BigInt at ${path}; convert it to a string first`);
+      throw new TypeError(
+        `canonicalJson: cannot serialize a BigInt at ${path}; convert it to a string first`,
+      );
   }
   const object = value as object & { toJSON?: () => unknown };
   if (typeof object.toJSON === 'function') {
     return serialize(object.toJSON(), path, ancestors);
   }
   if (ancestors.has(object)) {
-    throw new TypeError(`canonicalJson: cyclic structure at ${path}; the value refers back to one of its parents`);
+    throw new TypeError(
+      `canonicalJson: cyclic structure at ${path}; the value refers back to one of its parents`,
+    );
   }
   ancestors.add(object);
   try {

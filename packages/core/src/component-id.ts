@@ -11,7 +11,11 @@ export interface ComponentId {
 }
 
 /** Creates a frozen `ComponentId`; `id` defaults to a new UUID. */
-export function componentId(name: string, componentType: ComponentType, id: string = randomUUID()): ComponentId {
+export function componentId(
+  name: string,
+  componentType: ComponentType,
+  id: string = randomUUID(),
+): ComponentId {
   if (typeof name !== 'string' || name.length === 0) {
     throw new TypeError(`componentId(name, type) needs a non-empty name, got ${JSON.stringify(name)}`);
   }

@@ -32,7 +32,10 @@ interface Subscription {
 
 function warnSubscriberError(error: unknown, event: HookEvent): void {
   const message = error instanceof Error ? error.message : String(error);
-  process.emitWarning(`An EventBus subscriber threw on '${event.type}': ${message}`, 'LlmspellEventBusWarning');
+  process.emitWarning(
+    `An EventBus subscriber threw on '${event.type}': ${message}`,
+    'LlmspellEventBusWarning',
+  );
 }
 
 /**

@@ -73,7 +73,8 @@ export class HookContext {
       this.#signal = signal;
       return;
     }
-    if (init === null || typeof init !== 'object') throw new TypeError('new HookContext(init) needs an object');
+    if (init === null || typeof init !== 'object')
+      throw new TypeError('new HookContext(init) needs an object');
     if (typeof init.hookPoint !== 'string') throw new TypeError('HookContext needs a hookPoint');
     if (!init.componentId || typeof init.componentId.name !== 'string') {
       throw new TypeError('HookContext needs a componentId; create one with componentId(name, type)');
@@ -143,6 +144,11 @@ export class HookContext {
    * A function is called once, on first access of `signal`, so views that never look cost no controller.
    */
   withSignal(signal: AbortSignal | (() => AbortSignal)): HookContext {
-    return new HookContext(derive, { parent: this, payload: this.#payload, hookPoint: this.hookPoint, signal });
+    return new HookContext(derive, {
+      parent: this,
+      payload: this.#payload,
+      hookPoint: this.hookPoint,
+      signal,
+    });
   }
 }

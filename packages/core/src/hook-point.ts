@@ -101,7 +101,12 @@ export function isAfterPoint(point: HookPoint): boolean {
   return point.startsWith('After');
 }
 
-const errorPoints: ReadonlySet<string> = new Set(['AgentError', 'ToolError', 'WorkflowError', 'EventHandlerError']);
+const errorPoints: ReadonlySet<string> = new Set([
+  'AgentError',
+  'ToolError',
+  'WorkflowError',
+  'EventHandlerError',
+]);
 
 /** True for the error points: `AgentError`, `ToolError`, `WorkflowError`, `EventHandlerError`. */
 export function isErrorPoint(point: HookPoint): boolean {

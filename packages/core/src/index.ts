@@ -1,13 +1,19 @@
 export { canonicalJson } from './canonical-json.js';
+export type { ComponentId, ComponentType } from './component-id.js';
 export { componentId } from './component-id.js';
 export { HookCancelledError } from './errors/hook-cancelled-error.js';
+export type { ConfigIssue } from './errors/hook-config-error.js';
 export { HookConfigError } from './errors/hook-config-error.js';
 export { HookRegistrationError } from './errors/hook-registration-error.js';
 export { HookTimeoutError } from './errors/hook-timeout-error.js';
 export { LlmspellError } from './errors/llmspell-error.js';
 export { PluginLoadError } from './errors/plugin-load-error.js';
+export type { EventBusOptions, EventSink, HookEvent } from './events.js';
 export { EventBus } from './events.js';
+export type { Hook, HookMetadata } from './hook.js';
+export type { HookContextInit } from './hook-context.js';
 export { HookContext } from './hook-context.js';
+export type { BuiltinHookPoint } from './hook-point.js';
 export {
   BUILTIN_HOOK_POINTS,
   HookPoint,
@@ -16,19 +22,13 @@ export {
   isErrorPoint,
   isHookPoint,
 } from './hook-point.js';
+export type { ForkOperation, HookResultOf, HookResultType } from './hook-result.js';
 export { HookResult } from './hook-result.js';
+export type { LogFn, Logger } from './logger.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export { applyMergePatch } from './merge-patch.js';
+export type { MetricSnapshot, MetricsRecorder } from './metrics.js';
 export { InMemoryMetrics, noopMetrics } from './metrics.js';
 export { compilePattern } from './pattern.js';
 export { Priority } from './priority.js';
-
-export type { ComponentId, ComponentType } from './component-id.js';
-export type { ConfigIssue } from './errors/hook-config-error.js';
-export type { EventBusOptions, EventSink, HookEvent } from './events.js';
-export type { Hook, HookMetadata } from './hook.js';
-export type { HookContextInit } from './hook-context.js';
-export type { BuiltinHookPoint } from './hook-point.js';
-export type { ForkOperation, HookResultOf, HookResultType } from './hook-result.js';
-export type { LogFn, Logger } from './logger.js';
-export type { MetricSnapshot, MetricsRecorder } from './metrics.js';
+export { coreVersion } from './version.js';

@@ -6,7 +6,10 @@ function isPatchObject(value: unknown): value is Record<string, unknown> {
  * Applies a JSON merge patch (RFC 7386) onto `target` in place and returns it:
  * `null` deletes a key, objects merge recursively, anything else replaces.
  */
-export function applyMergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function applyMergePatch(
+  target: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   for (const key of Object.keys(patch)) {
     if (key === '__proto__') continue;
     const value = patch[key];

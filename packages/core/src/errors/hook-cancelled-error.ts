@@ -11,7 +11,12 @@ export class HookCancelledError extends LlmspellError {
   /** The point at which the operation was cancelled. */
   readonly hookPoint: HookPoint;
 
-  constructor(options: { reason: string; hookPoint: HookPoint; hookId?: string | undefined; cause?: unknown }) {
+  constructor(options: {
+    reason: string;
+    hookPoint: HookPoint;
+    hookId?: string | undefined;
+    cause?: unknown;
+  }) {
     const by = options.hookId ? ` by hook '${options.hookId}'` : '';
     super(`Operation cancelled at ${options.hookPoint}${by}: ${options.reason}`, { cause: options.cause });
     this.reason = options.reason;

@@ -14,7 +14,9 @@ export class HookConfigError extends LlmspellError {
 
   constructor(subject: string, issues: readonly ConfigIssue[]) {
     const list = issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n');
-    super(`Invalid ${subject} configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${list}`);
+    super(
+      `Invalid ${subject} configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${list}`,
+    );
     this.issues = Object.freeze([...issues]);
   }
 }
