@@ -1,0 +1,11 @@
+export { cacheKey } from './cache-key.js';
+export type { CacheStore } from './cache-store.js';
+export type { CacheErrorEvent, CachingHookOptions } from './caching-hook.js';
+export { CachingHook } from './caching-hook.js';
+export { CacheStoreError } from './errors/cache-store-error.js';
+export type { MemoryCacheStoreOptions } from './memory-cache-store.js';
+export { MemoryCacheStore } from './memory-cache-store.js';
+export type { RedisCacheStoreOptions } from './redis-cache-store.js';
+export { RedisCacheStore } from './redis-cache-store.js';
+export type { RedisCachingHookOptions, RedisConnection } from './redis-caching-hook.js';
+export { RedisCachingHook } from './redis-caching-hook.js';
