@@ -1,0 +1,8 @@
+export type {
+  RateLimitExceededEvent,
+  RateLimitExceededKind,
+  RateLimitStoreErrorEvent,
+} from './rate-limit-events.js';
+export { RateLimitingHook } from './rate-limiting-hook.js';
+export type { RateLimitInfo, RateLimitingOptions } from './rate-limiting-options.js';
+export type { RedisClient } from './redis-window-store.js';

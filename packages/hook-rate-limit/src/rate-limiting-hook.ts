@@ -1,0 +1,295 @@
+import {
+  type Hook,
+  type HookContext,
+  type HookMetadata,
+  HookResult,
+  isAfterPoint,
+  isBeforePoint,
+  isErrorPoint,
+  Priority,
+} from '@llmspell/core';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { FixedWindowCounter } from './fixed-window-counter.js';
+import { NO_PERMIT, type Permit } from './permit.js';
+import { QueueGate } from './queue-gate.js';
+import type {
+  RateLimitExceededEvent,
+  RateLimitExceededKind,
+  RateLimitStoreErrorEvent,
+} from './rate-limit-events.js';
+import {
+  type RateLimitInfo,
+  type RateLimitingOptions,
+  type ResolvedRateLimitingOptions,
+  resolveOptions,
+} from './rate-limiting-options.js';
+import { RedisWindowStore } from './redis-window-store.js';
+import type { WindowEntry } from './window-entry.js';
+
+const CONTINUE = HookResult.continue();
+const EXCEEDED = Object.freeze(HookResult.cancel('Rate limit exceeded'));
+const STORE_UNAVAILABLE = Object.freeze(HookResult.cancel('Rate limit store unavailable'));
+/** Left in `context.state` when After/Error ran before a queued Before got its permit. */
+const RELEASED = Symbol('released');
+/** Time allowed on top of the hook's own waits before the executor may call it timed out. */
+const METADATA_TIMEOUT_MARGIN_MS = 1_000;
+
+const exceededLabels: Record<RateLimitExceededKind, Record<string, string>> = {
+  window: Object.freeze({ kind: 'window' }),
+  concurrency: Object.freeze({ kind: 'concurrency' }),
+  queue_timeout: Object.freeze({ kind: 'queue_timeout' }),
+};
+
+let instanceCount = 0;
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    // Not unref'd: the caller is waiting on it.
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}
+
+/**
+ * Exact per-key rate limits. At Before points a call is counted in its key's fixed window: exactly
+ * `requestsPerWindow` calls per window are admitted, the rest are cancelled ('reject') or wait for the next
+ * window ('queue'). Counts live in this process, or in Redis to share one limit across processes. After and
+ * Error points release the concurrency permit the Before point took and answer `continue`.
+ */
+export class RateLimitingHook implements Hook {
+  /** Always 'rate-limiter'. */
+  readonly id = 'rate-limiter';
+  readonly #options: ResolvedRateLimitingOptions;
+  readonly #stateKey: string;
+  readonly #counter: FixedWindowCounter | undefined;
+  readonly #shared: RedisWindowStore | undefined;
+  readonly #permits: ConcurrencyLimiter | undefined;
+  readonly #gate: QueueGate | undefined;
+  readonly #holdsPermits: boolean;
+  readonly #metadata: HookMetadata;
+
+  /** Validates `options` (throws `HookConfigError` listing every bad field). */
+  constructor(options: RateLimitingOptions) {
+    const resolved = resolveOptions(options);
+    const { windowMs, maxConcurrent, mode, minTimeMs, maxWaitMs, redis, storeTimeoutMs, permitTimeoutMs } =
+      resolved;
+    this.#options = resolved;
+    this.#stateKey = `rate-limiter:permit:${++instanceCount}`;
+    this.#holdsPermits = maxConcurrent !== undefined;
+    if (redis === undefined) {
+      this.#counter = new FixedWindowCounter(windowMs);
+    } else {
+      this.#shared = new RedisWindowStore({
+        connection: redis,
+        windowMs,
+        keyPrefix: resolved.keyPrefix,
+        timeoutMs: storeTimeoutMs,
+      });
+    }
+    if (mode === 'queue') {
+      if (maxConcurrent !== undefined || minTimeMs > 0) {
+        this.#gate = new QueueGate({ maxConcurrent, minTimeMs, permitTimeoutMs });
+      }
+    } else if (maxConcurrent !== undefined) {
+      this.#permits = new ConcurrencyLimiter(maxConcurrent, permitTimeoutMs);
+    }
+    const storeWaitMs = redis === undefined ? 0 : storeTimeoutMs;
+    const ownWaitMs = mode === 'queue' ? maxWaitMs + storeWaitMs : storeWaitMs;
+    this.#metadata = Object.freeze({
+      name: 'rate-limiter',
+      description: `At most ${resolved.requestsPerWindow} calls per ${windowMs} ms per key (${mode} mode)`,
+      tags: ['rate-limit'],
+      priority: Priority.High,
+      failurePolicy: 'open',
+      // The executor must not give up on a call while the hook is still within its own bounded waits.
+      ...(ownWaitMs > 0 ? { timeoutMs: ownWaitMs + METADATA_TIMEOUT_MARGIN_MS } : {}),
+    });
+  }
+
+  /** Priority High, fail-open; in queue mode or with Redis, a `timeoutMs` that covers the hook's own waits. */
+  metadata(): HookMetadata {
+    return this.#metadata;
+  }
+
+  /** Before points: count the call and admit, wait or cancel. After and Error points: release the permit. */
+  execute(context: HookContext): HookResult | Promise<HookResult> {
+    const point = context.hookPoint;
+    if (isBeforePoint(point)) return this.#before(context);
+    if (this.#holdsPermits && (isAfterPoint(point) || isErrorPoint(point))) this.#release(context);
+    return CONTINUE;
+  }
+
+  /** Starts connecting a Redis client the hook owns. */
+  onRegister(): void {
+    this.#shared?.connect();
+  }
+
+  /** Closes the Redis client the hook owns and stops its background sweeps; counts already taken stay. */
+  async onUnregister(): Promise<void> {
+    this.#counter?.close();
+    await this.#gate?.close();
+    await this.#shared?.close();
+  }
+
+  #limiterKey(context: HookContext): string {
+    const { byComponent, byUser } = this.#options;
+    const user = byUser ? context.metadata.userId : undefined;
+    const hasUser = user !== undefined && user !== '';
+    if (byComponent) {
+      const component = context.componentId.name;
+      return hasUser ? `${component}:${user}` : component;
+    }
+    return hasUser ? String(user) : 'global';
+  }
+
+  #before(context: HookContext): HookResult | Promise<HookResult> {
+    const key = this.#limiterKey(context);
+    if (this.#options.mode === 'queue') return this.#queued(context, key);
+    let permit: Permit | undefined;
+    if (this.#permits !== undefined) {
+      permit = this.#permits.tryAcquire(key, performance.now());
+      if (permit === undefined) return this.#exceeded(context, key, 'concurrency');
+    }
+    if (this.#counter !== undefined) {
+      const now = performance.now();
+      return this.#decide(context, key, this.#counter.take(key, now), now, permit);
+    }
+    return this.#takeShared(context, key, permit);
+  }
+
+  async #takeShared(context: HookContext, key: string, permit: Permit | undefined): Promise<HookResult> {
+    let entry: WindowEntry;
+    try {
+      entry = await this.#shared!.take(key);
+    } catch (error) {
+      return this.#storeFailed(context, key, error, permit);
+    }
+    return this.#decide(context, key, entry, performance.now(), permit);
+  }
+
+  async #queued(context: HookContext, key: string): Promise<HookResult> {
+    const { maxWaitMs, requestsPerWindow } = this.#options;
+    const signal = context.signal;
+    const startedAt = performance.now();
+    const deadline = startedAt + maxWaitMs;
+    let permit: Permit = NO_PERMIT;
+    if (this.#gate !== undefined) {
+      const acquired = await this.#gate.acquire(key, maxWaitMs, signal);
+      if (acquired === undefined) return this.#exceeded(context, key, 'queue_timeout');
+      permit = acquired;
+    }
+    for (;;) {
+      let entry: WindowEntry;
+      if (this.#counter !== undefined) {
+        entry = this.#counter.take(key, performance.now());
+      } else {
+        try {
+          entry = await this.#shared!.take(key);
+        } catch (error) {
+          return this.#storeFailed(context, key, error, permit);
+        }
+      }
+      const now = performance.now();
+      // The count restarts when the window ends; +1 ms so the retry lands in the new window.
+      const untilResetMs = Math.max(1, Math.ceil(entry.resetAt - now) + 1);
+      if (entry.count <= requestsPerWindow || now + untilResetMs > deadline || signal.aborted) {
+        if (entry.count <= requestsPerWindow) context.metrics.observe('rate_limit_wait_ms', now - startedAt);
+        return this.#decide(context, key, entry, now, permit);
+      }
+      await sleep(untilResetMs, signal);
+      if (signal.aborted) {
+        permit.release();
+        return this.#exceeded(context, key, 'queue_timeout');
+      }
+    }
+  }
+
+  #decide(
+    context: HookContext,
+    key: string,
+    entry: WindowEntry,
+    now: number,
+    permit: Permit | undefined,
+  ): HookResult {
+    const limit = this.#options.requestsPerWindow;
+    const admitted = entry.count <= limit;
+    const info: RateLimitInfo = {
+      limit,
+      remaining: admitted ? limit - entry.count : 0,
+      resetMs: Math.max(0, Math.ceil(entry.resetAt - now)),
+    };
+    context.data.rateLimit = info;
+    if (!admitted) {
+      permit?.release();
+      return this.#exceeded(context, key, 'window');
+    }
+    if (permit !== undefined) this.#hold(context, permit);
+    context.metrics.increment('rate_limit_admitted');
+    return CONTINUE;
+  }
+
+  #exceeded(context: HookContext, key: string, kind: RateLimitExceededKind): HookResult {
+    context.metrics.increment('rate_limit_exceeded', 1, exceededLabels[kind]);
+    const payload: RateLimitExceededEvent = { limiterKey: key, component: context.componentId.name, kind };
+    context.emitEvent('rate_limit.exceeded', payload);
+    return EXCEEDED;
+  }
+
+  #storeFailed(context: HookContext, key: string, error: unknown, permit: Permit | undefined): HookResult {
+    const decision = this.#options.onStoreError;
+    context.metrics.increment('rate_limit_store_errors');
+    const payload: RateLimitStoreErrorEvent = {
+      limiterKey: key,
+      component: context.componentId.name,
+      error: describe(error),
+      decision,
+    };
+    context.emitEvent('rate_limit.store_error', payload);
+    if (decision === 'deny') {
+      permit?.release();
+      return STORE_UNAVAILABLE;
+    }
+    if (permit !== undefined) this.#hold(context, permit);
+    context.metrics.increment('rate_limit_admitted');
+    return CONTINUE;
+  }
+
+  #hold(context: HookContext, permit: Permit): void {
+    if (permit === NO_PERMIT) return;
+    const state = context.state;
+    const existing = state.get(this.#stateKey);
+    if (existing === RELEASED) {
+      // The operation already finished (the executor stopped waiting for this hook): give the slot back.
+      state.delete(this.#stateKey);
+      permit.release();
+    } else if (existing !== undefined) {
+      // One permit per operation, even when the hook sits at two Before points of it.
+      permit.release();
+    } else {
+      state.set(this.#stateKey, permit);
+    }
+  }
+
+  #release(context: HookContext): void {
+    const state = context.state;
+    const held = state.get(this.#stateKey);
+    if (held === undefined) {
+      // A queued Before may still be waiting for its permit; it will find this and give the permit back.
+      if (this.#gate !== undefined) state.set(this.#stateKey, RELEASED);
+      return;
+    }
+    if (held !== RELEASED) {
+      (held as Permit).release();
+      state.delete(this.#stateKey);
+    }
+  }
+}
