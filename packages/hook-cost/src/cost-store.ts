@@ -1,0 +1,77 @@
+/** Whose totals: a component (agent or tool name) or a user (`metadata.userId`). */
+export type CostScope = 'component' | 'user';
+
+/** One priced (or unpriced) call, as the hook hands it to a store. */
+export interface UsageRecord {
+  /** Unique per call; a store may use it to apply a replayed record only once. */
+  id: string;
+  component: string;
+  userId?: string | undefined;
+  inputTokens: number;
+  outputTokens: number;
+  /** Exact cost in pico-dollars; null when the model's price is unknown (counted in `unpricedCalls`). */
+  costPicoUsd: bigint | null;
+  /** The budget reservation this call settles, if one was made before it. */
+  reservationId?: string | undefined;
+}
+
+/** A scope's totals as a store keeps them. */
+export interface StoredTotals {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Calls whose model had no known price: their tokens are counted, their cost is not. */
+  unpricedCalls: number;
+  costPicoUsd: bigint;
+}
+
+/** What `record` returns: the totals right after this record was added (atomically). */
+export interface RecordOutcome {
+  /** False when a store saw this record id before (a replay) and added nothing. */
+  applied: boolean;
+  component: StoredTotals;
+  user?: StoredTotals | undefined;
+}
+
+/** A budget to check before a call. */
+export interface BudgetCheck {
+  scope: CostScope;
+  name: string;
+  budgetPicoUsd: bigint;
+}
+
+/** A request to admit a call against budgets and hold `amountPicoUsd` of each until it settles. */
+export interface ReservationRequest {
+  id: string;
+  checks: BudgetCheck[];
+  /** The estimate held until the call is recorded or released; 0 just checks. */
+  amountPicoUsd: bigint;
+  /** When an unsettled reservation stops holding budget (a crashed caller never settles). */
+  ttlMs: number;
+}
+
+/** Admitted (and reserved), or refused naming the first budget that is spent. */
+export type ReservationOutcome =
+  | { admitted: true }
+  | { admitted: false; check: BudgetCheck; committedPicoUsd: bigint };
+
+/**
+ * Where totals live. Every method is atomic with respect to the others, also across processes for a
+ * shared store: `record` adds to the component's and the user's totals and settles the reservation in
+ * one step, and `reserve` checks every budget and reserves in one step.
+ */
+export interface CostStore {
+  record(usage: UsageRecord): Promise<RecordOutcome>;
+  reserve(request: ReservationRequest): Promise<ReservationOutcome>;
+  /** Drops a reservation (the call failed or was cancelled) without recording anything. */
+  release(reservationId: string, component: string, userId?: string): Promise<void>;
+  totals(scope: CostScope, name: string): Promise<StoredTotals>;
+  /** Every component or user name that has totals. */
+  names(scope: CostScope): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Totals of a scope nothing was recorded for. */
+export function emptyTotals(): StoredTotals {
+  return { calls: 0, inputTokens: 0, outputTokens: 0, unpricedCalls: 0, costPicoUsd: 0n };
+}

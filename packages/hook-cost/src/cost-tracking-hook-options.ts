@@ -1,0 +1,141 @@
+import type { ConfigIssue, Logger } from '@llmspell/core';
+import type { CostStore } from './cost-store.js';
+import { usdToPico } from './money.js';
+import { type ModelRate, per1kToPico } from './price-book.js';
+import type { RedisConnection } from './redis-cost-store.js';
+import { validateOptions } from './validate-options.js';
+
+/** Spending limits checked before each call (registered at BeforeAgentExecution). */
+export interface CostBudgets {
+  /** USD a user (`metadata.userId`) may spend in total. Default: no limit. */
+  perUserUsd?: number;
+  /** USD a component may spend in total. Default: no limit. */
+  perComponentUsd?: number;
+}
+
+/** Options of `CostTrackingHook`. */
+export interface CostTrackingHookOptions {
+  /** Prices in USD per 1K tokens that override or extend `defaultPriceTable`. Default `{}`. */
+  modelRates?: Record<string, ModelRate>;
+  /** Alert once when a component's total cost goes above this many USD. Default: no alerts. */
+  alertThresholdUsd?: number;
+  /** Where threshold alerts are POSTed as JSON. Default: none (the event is still emitted). */
+  webhookUrl?: string;
+  /** How long one webhook attempt may take. Default 5000 ms. */
+  webhookTimeoutMs?: number;
+  /** Attempts per alert (retries on network errors, timeouts, 408, 429, 5xx). Default 3. */
+  webhookMaxAttempts?: number;
+  /** Backoff before the first retry, doubled each retry. Default 500 ms. */
+  webhookRetryDelayMs?: number;
+  /** Where totals live: a `CostStore`, or a Redis URL / ioredis client / ioredis options. Default: memory. */
+  store?: CostStore | RedisConnection;
+  /** Spending limits; a call whose user or component has spent its budget is cancelled. Default: none. */
+  budgets?: CostBudgets;
+  /** How long an unsettled budget reservation holds budget (a caller that dies never settles). Default 600_000 ms. */
+  reservationTtlMs?: number;
+  /** When the store fails during a budget check: 'allow' the call (default) or 'deny' it. */
+  onStoreError?: 'allow' | 'deny';
+  /** Where warnings go (unknown models, store errors, failed alerts). Default `consoleLogger('warn')`. */
+  logger?: Logger;
+  /** Records kept in memory while the store is unreachable, replayed when it answers again. Default 10_000. */
+  maxPendingRecords?: number;
+}
+
+const decimal = {
+  anyOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' },
+  ],
+};
+
+const usd = { type: 'number', exclusiveMinimum: 0 };
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    modelRates: {
+      type: 'object',
+      propertyNames: { minLength: 1 },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['inputPer1k', 'outputPer1k'],
+        properties: { inputPer1k: decimal, outputPer1k: decimal, cachedInputPer1k: decimal },
+      },
+    },
+    alertThresholdUsd: { type: 'number', minimum: 0 },
+    webhookUrl: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    webhookTimeoutMs: { type: 'integer', minimum: 1 },
+    webhookMaxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
+    webhookRetryDelayMs: { type: 'integer', minimum: 0 },
+    store: { anyOf: [{ type: 'string' }, { type: 'object' }] },
+    budgets: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { perUserUsd: usd, perComponentUsd: usd },
+    },
+    reservationTtlMs: { type: 'integer', minimum: 1 },
+    onStoreError: { enum: ['allow', 'deny'] },
+    logger: { type: 'object' },
+    maxPendingRecords: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
+function precisionIssues(options: CostTrackingHookOptions): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const rates = options.modelRates;
+  if (rates !== null && typeof rates === 'object') {
+    for (const [model, rate] of Object.entries(rates)) {
+      if (rate === null || typeof rate !== 'object') continue;
+      for (const field of ['inputPer1k', 'outputPer1k', 'cachedInputPer1k'] as const) {
+        const value = rate[field];
+        if ((typeof value === 'number' || typeof value === 'string') && per1kToPico(value) === undefined) {
+          issues.push({
+            path: `/modelRates/${model.replace(/~/g, '~0').replace(/\//g, '~1')}/${field}`,
+            message: `has more than 9 decimal places (finer than 1e-12 USD per token), got ${JSON.stringify(value)}; round it`,
+          });
+        }
+      }
+    }
+  }
+  const amounts: [string, unknown][] = [
+    ['/alertThresholdUsd', options.alertThresholdUsd],
+    ['/budgets/perUserUsd', options.budgets?.perUserUsd],
+    ['/budgets/perComponentUsd', options.budgets?.perComponentUsd],
+  ];
+  for (const [path, value] of amounts) {
+    if (typeof value === 'number' && value >= 0 && usdToPico(value) === undefined) {
+      issues.push({
+        path,
+        message: `has more than 12 decimal places, got ${value}; round it to a pico-dollar`,
+      });
+    }
+  }
+  const { logger, store } = options;
+  if (
+    logger !== undefined &&
+    (logger === null || typeof (logger as { warn?: unknown }).warn !== 'function')
+  ) {
+    issues.push({
+      path: '/logger',
+      message: 'must be a pino-compatible logger with debug/info/warn/error methods',
+    });
+  }
+  if (typeof store === 'string' && !/^rediss?:\/\//.test(store)) {
+    issues.push({
+      path: '/store',
+      message: `must be a redis:// or rediss:// URL, got ${JSON.stringify(store)}`,
+    });
+  }
+  return issues;
+}
+
+/** Throws `HookConfigError` listing every bad field of `options`. */
+export function validateCostTrackingOptions(options: unknown): asserts options is CostTrackingHookOptions {
+  validateOptions('CostTrackingHook', schema, options, () =>
+    options !== null && typeof options === 'object'
+      ? precisionIssues(options as CostTrackingHookOptions)
+      : [],
+  );
+}
