@@ -92,14 +92,14 @@ describe('CostTrackingHook in the agent lifecycle', () => {
     const hook = new CostTrackingHook({
       alertThresholdUsd: 0.01,
       webhookUrl: webhook.url,
-      webhookTimeoutMs: 1_000,
+      webhookTimeoutMs: 3_000,
       webhookMaxAttempts: 1,
       logger: recordingLogger().logger,
     });
     const { agent, registry } = await agentWith(hook);
     const started = performance.now();
     await expect(agent.execute({ text: 'hi' })).resolves.toMatchObject({ text: 'ok' });
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(1_500);
     await hook.flush();
     expect(webhook.bodies).toHaveLength(1);
     // Leaving the registry closes the hook and waits for the (finished) alert.

@@ -41,12 +41,8 @@ export interface CostTrackingHookOptions {
   maxPendingRecords?: number;
 }
 
-const decimal = {
-  anyOf: [
-    { type: 'number', minimum: 0 },
-    { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' },
-  ],
-};
+// Checked for sign, form and precision in precisionIssues(), with one message per field.
+const decimal = { type: ['number', 'string'] };
 
 const usd = { type: 'number', exclusiveMinimum: 0 };
 
@@ -69,7 +65,7 @@ const schema = {
     webhookTimeoutMs: { type: 'integer', minimum: 1 },
     webhookMaxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
     webhookRetryDelayMs: { type: 'integer', minimum: 0 },
-    store: { anyOf: [{ type: 'string' }, { type: 'object' }] },
+    store: { type: ['string', 'object'] },
     budgets: {
       type: 'object',
       additionalProperties: false,
@@ -90,10 +86,18 @@ function precisionIssues(options: CostTrackingHookOptions): ConfigIssue[] {
       if (rate === null || typeof rate !== 'object') continue;
       for (const field of ['inputPer1k', 'outputPer1k', 'cachedInputPer1k'] as const) {
         const value = rate[field];
-        if ((typeof value === 'number' || typeof value === 'string') && per1kToPico(value) === undefined) {
+        const path = `/modelRates/${model.replace(/~/g, '~0').replace(/\//g, '~1')}/${field}`;
+        const isAmount =
+          typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value));
+        if (isAmount && per1kToPico(value) === undefined) {
           issues.push({
-            path: `/modelRates/${model.replace(/~/g, '~0').replace(/\//g, '~1')}/${field}`,
-            message: `has more than 9 decimal places (finer than 1e-12 USD per token), got ${JSON.stringify(value)}; round it`,
+            path,
+            message: `must be a non-negative USD amount per 1K tokens with at most 9 decimal places, got ${JSON.stringify(value)}`,
+          });
+        } else if (typeof value === 'string' && !isAmount) {
+          issues.push({
+            path,
+            message: `must be a decimal string such as '0.03', got ${JSON.stringify(value)}`,
           });
         }
       }

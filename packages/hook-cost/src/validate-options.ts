@@ -1,7 +1,7 @@
 import { type ConfigIssue, HookConfigError } from '@llmspell/core';
 import { Ajv, type ErrorObject, type Schema, type ValidateFunction } from 'ajv';
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function valueAt(root: unknown, pointer: string): unknown {
