@@ -1,6 +1,7 @@
 import { componentId, HookConfigError, HookContext, HookPoint, HookResult } from '@llmspell/core';
 import { hookConformanceSuite } from '@llmspell/testing';
 import { describe, expect, it } from 'vitest';
+import { hookedAgent } from './__fixtures__/hooked-agent.js';
 import { harness, runOperation } from './__fixtures__/run-operation.js';
 import { cacheKey } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
@@ -57,6 +58,20 @@ describe('CachingHook', () => {
     expect(metrics.cache_misses?.count).toBe(1);
     expect(metrics.cache_hits?.count).toBe(1);
     expect(metrics.cache_writes?.count).toBe(1);
+  });
+
+  it('through a hooked agent: the repeat call skips the work, and its After point writes nothing', async () => {
+    const hooked = await hookedAgent(new CachingHook());
+    try {
+      expect(await hooked.agent.execute({ text: 'q' })).toEqual({ text: 'answer to q' });
+      expect(await hooked.agent.execute({ text: 'q' })).toEqual({ text: 'answer to q' });
+      expect(hooked.runs).toBe(1);
+      const metrics = hooked.metrics.snapshot();
+      expect(metrics.cache_hits?.count).toBe(1);
+      expect(metrics.cache_writes?.count).toBe(1);
+    } finally {
+      await hooked.unregister();
+    }
   });
 
   it('answers a HookResult.cache with the result, the TTL and the key', async () => {

@@ -2,6 +2,7 @@ import { HookConfigError, HookPoint } from '@llmspell/core';
 import { hookConformanceSuite, type RedisServerHandle, startRedisServer } from '@llmspell/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hookedAgent } from './__fixtures__/hooked-agent.js';
 import { harness, runOperation } from './__fixtures__/run-operation.js';
 import { cacheKey } from './cache-key.js';
 import { RedisCacheStore } from './redis-cache-store.js';
@@ -129,6 +130,25 @@ describe('RedisCachingHook on a real redis-server', () => {
       for (const result of results) expect(result.output).toEqual({ text: 'once' });
     } finally {
       await hook.onUnregister();
+    }
+  });
+
+  it('a hooked agent called 50 times at once with the same input does its work once', async () => {
+    const hook = await RedisCachingHook.create(server.url, { keyPrefix: freshPrefix() });
+    const hooked = await hookedAgent(hook, { delayMs: 50 });
+    try {
+      const outputs = await Promise.all(
+        Array.from({ length: 50 }, () => hooked.agent.execute({ text: 'same question' })),
+      );
+      expect(hooked.runs).toBe(1);
+      for (const output of outputs) expect(output).toEqual({ text: 'answer to same question' });
+      const metrics = hooked.metrics.snapshot();
+      expect(metrics.cache_hits?.count).toBe(49);
+      expect(metrics.cache_misses?.count).toBe(1);
+      await hooked.agent.execute({ text: 'same question' });
+      expect(hooked.runs).toBe(1);
+    } finally {
+      await hooked.unregister();
     }
   });
 
