@@ -2,7 +2,7 @@
 // "N passed, N failed, N skipped". A package whose tests did not report (a crash, a missing runner)
 // counts as failed. Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -44,7 +44,9 @@ for (const directory of workspaces) {
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   // A suite that failed to load has no failed tests but is still a failure.
-  failed += report.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0).length;
+  failed += report.testResults.filter(
+    (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
+  ).length;
 }
 if (missing.length > 0) console.error(`No test report from: ${missing.join(', ')} (counted as failed)`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
