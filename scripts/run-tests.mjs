@@ -6,18 +6,21 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const workspaces = ['packages', 'examples']
-  .flatMap((folder) =>
-    existsSync(join(root, folder))
-      ? readdirSync(join(root, folder), { withFileTypes: true })
-          .filter((entry) => entry.isDirectory())
-          .map((entry) => join(root, folder, entry.name))
-      : [],
-  )
-  .filter((directory) => {
-    const manifest = join(directory, 'package.json');
-    return existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test;
-  });
+const listFolders = (folder) =>
+  existsSync(join(root, folder))
+    ? readdirSync(join(root, folder), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => join(root, folder, entry.name))
+    : [];
+const workspaces = [
+  ...listFolders('packages'),
+  ...listFolders('examples'),
+  join(root, 'benchmarks'),
+  join(root, 'reliability'),
+].filter((directory) => {
+  const manifest = join(directory, 'package.json');
+  return existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test;
+});
 
 const resultFile = (directory) => join(directory, '.test-results.json');
 for (const directory of workspaces) rmSync(resultFile(directory), { force: true });
