@@ -1,0 +1,29 @@
+import { type HookPoint, LlmspellError } from '@llmspell/core';
+import { describe } from '../config-issues.js';
+
+/** A hook answered with something that is not a `HookResult`; the executor records it as the hook's error. */
+export class InvalidHookResultError extends LlmspellError {
+  static override readonly code: string = 'InvalidHookResultError';
+  readonly hookId: string;
+  readonly hookPoint: HookPoint;
+  /** What the hook returned. */
+  readonly value: unknown;
+
+  constructor(options: { hookId: string; hookPoint: HookPoint; value: unknown }) {
+    super(
+      `Hook '${options.hookId}' at ${options.hookPoint} returned ${describeResult(options.value)}, ` +
+        'which is not a HookResult; return one built with HookResult.continue(), HookResult.modified(…) and so on',
+    );
+    this.hookId = options.hookId;
+    this.hookPoint = options.hookPoint;
+    this.value = options.value;
+  }
+}
+
+function describeResult(value: unknown): string {
+  if (value !== null && typeof value === 'object' && 'type' in value) {
+    const type = (value as { type: unknown }).type;
+    return `a malformed result of type ${describe(type)}`;
+  }
+  return describe(value);
+}

@@ -1,0 +1,91 @@
+import { type HookContext, type HookPoint, HookResult, silentLogger } from '@llmspell/core';
+import type { HookRegistry, RegisteredHook } from '@llmspell/registry';
+import { type CircuitBreakerConfig, resolveCircuitBreakerConfig } from './circuit-breaker.js';
+import type { ExecutionOutcome } from './execution-outcome.js';
+import { type HookExecutorOptions, validateExecutorOptions } from './executor-options.js';
+import { HookSlot } from './hook-slot.js';
+import type { HookStats } from './hook-stats.js';
+import { type DispatchEnvironment, PointRun } from './point-run.js';
+import { Watchdog } from './watchdog.js';
+
+const CONTINUE = HookResult.continue();
+
+/**
+ * Runs the hooks registered at a point, in priority order, and folds their answers into one outcome.
+ * Enforces per-hook timeouts (one shared watchdog timer, armed only while a hook's promise is pending),
+ * applies each hook's failure policy, and keeps a circuit breaker and statistics per (hook id, point).
+ */
+export class HookExecutor {
+  readonly #registry: HookRegistry;
+  readonly #environment: DispatchEnvironment;
+  readonly #defaultTimeoutMs: number;
+  readonly #breakerConfig: Required<CircuitBreakerConfig> | undefined;
+  /** Slots by point, then hook id; they outlive re-registrations so counters and circuits carry on. */
+  readonly #slots = new Map<HookPoint, Map<string, HookSlot>>();
+  /** The slots lined up with each `hooksFor()` array (the registry hands out a new array on every change). */
+  readonly #plans = new WeakMap<readonly RegisteredHook[], HookSlot[]>();
+
+  constructor(registry: HookRegistry, options: HookExecutorOptions = {}) {
+    validateExecutorOptions(registry, options);
+    const {
+      events,
+      metrics,
+      logger = silentLogger,
+      defaultTimeoutMs = 1000,
+      circuitBreaker = {},
+      timingSampleInterval = 64,
+    } = options;
+    this.#registry = registry;
+    this.#defaultTimeoutMs = defaultTimeoutMs;
+    this.#breakerConfig = circuitBreaker === false ? undefined : resolveCircuitBreakerConfig(circuitBreaker);
+    this.#environment = { events, metrics, logger, watchdog: new Watchdog(), timingSampleInterval };
+  }
+
+  /**
+   * Runs every enabled hook at `point` against `context` and resolves with the decisive result and one record
+   * per hook. Never rejects because of a hook: failures, timeouts and invalid answers are recorded instead.
+   */
+  execute(point: HookPoint, context: HookContext): Promise<ExecutionOutcome> {
+    try {
+      const hooks = this.#registry.hooksFor(point);
+      if (hooks.length === 0) return Promise.resolve({ result: CONTINUE, records: [] });
+      const run = new PointRun(this.#environment, point, context, hooks, this.#plan(point, hooks));
+      const outcome = run.start();
+      return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Counters, recent duration percentiles and circuit state per (hook id, point), for every hook run so far. */
+  stats(): HookStats[] {
+    const all: HookStats[] = [];
+    for (const byId of this.#slots.values()) {
+      for (const slot of byId.values()) all.push(slot.stats());
+    }
+    return all;
+  }
+
+  #plan(point: HookPoint, hooks: readonly RegisteredHook[]): HookSlot[] {
+    const cached = this.#plans.get(hooks);
+    if (cached !== undefined) return cached;
+    let byId = this.#slots.get(point);
+    if (byId === undefined) {
+      byId = new Map();
+      this.#slots.set(point, byId);
+    }
+    const plan = hooks.map((entry) => {
+      let slot = byId.get(entry.id);
+      if (slot === undefined) {
+        slot = new HookSlot(entry.id, point, this.#defaultTimeoutMs, this.#breakerConfig);
+        byId.set(entry.id, slot);
+      }
+      const warning = slot.configure(entry.metadata, this.#defaultTimeoutMs);
+      if (warning !== undefined)
+        this.#environment.logger.warn({ hookId: entry.id, hookPoint: point }, warning);
+      return slot;
+    });
+    this.#plans.set(hooks, plan);
+    return plan;
+  }
+}

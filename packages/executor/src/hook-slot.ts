@@ -1,0 +1,102 @@
+import { type HookMetadata, type HookPoint, HookResult } from '@llmspell/core';
+import { CircuitBreaker, type CircuitBreakerConfig } from './circuit-breaker.js';
+import { MAX_TIMER_MS } from './config-issues.js';
+import { type HookStats, percentile } from './hook-stats.js';
+
+/** How many recent measured durations each hook keeps for its percentiles. */
+const RESERVOIR_SIZE = 256;
+
+/** A call that took at least this long is timed every time afterwards (the clock read is noise next to it). */
+const ALWAYS_TIME_ABOVE_MS = 1;
+
+/**
+ * Everything the executor keeps per (hook id, hook point): counters, recent durations, the circuit breaker
+ * and the settings read from the hook's metadata. Lives across re-registrations of the same id.
+ */
+export class HookSlot {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly breaker: CircuitBreaker | undefined;
+  /** Why an open circuit skips the hook. */
+  readonly skipReason: string;
+  /** The `skipped` result an open circuit answers with. */
+  readonly skipResult: HookResult;
+  timeoutMs: number;
+  failOpen = true;
+  calls = 0;
+  failures = 0;
+  timeouts = 0;
+  skips = 0;
+  timedCalls = 0;
+  /** Calls left until the next sampled (timed) sync call; the first call is timed. */
+  untilSample = 1;
+  /** Time every call: the last measured call was slow or went async. */
+  alwaysTime = false;
+  /** The latest measured duration: the estimate recorded for calls that were not timed. */
+  lastDurationMs = 0;
+  readonly #durations = new Float64Array(RESERVOIR_SIZE);
+  #durationCount = 0;
+  #warnedTimeout = false;
+
+  constructor(
+    readonly hookId: string,
+    readonly hookPoint: HookPoint,
+    defaultTimeoutMs: number,
+    breakerConfig: Required<CircuitBreakerConfig> | undefined,
+  ) {
+    this.labels = Object.freeze({ hookId, hookPoint });
+    this.breaker = breakerConfig ? new CircuitBreaker(breakerConfig) : undefined;
+    this.skipReason = `Circuit breaker open for hook: ${hookId}`;
+    this.skipResult = HookResult.skipped(this.skipReason);
+    this.timeoutMs = defaultTimeoutMs;
+  }
+
+  /**
+   * Reads the hook's timeout and failure policy from its registered metadata. Returns a warning when
+   * `metadata.timeoutMs` is unusable (the default applies instead).
+   */
+  configure(metadata: Readonly<HookMetadata>, defaultTimeoutMs: number): string | undefined {
+    this.failOpen = metadata.failurePolicy !== 'closed';
+    const { timeoutMs } = metadata;
+    if (timeoutMs === undefined) {
+      this.timeoutMs = defaultTimeoutMs;
+      return undefined;
+    }
+    if (typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) {
+      this.timeoutMs = timeoutMs;
+      return undefined;
+    }
+    this.timeoutMs = defaultTimeoutMs;
+    if (this.#warnedTimeout) return undefined;
+    this.#warnedTimeout = true;
+    return (
+      `Hook '${this.hookId}' has metadata().timeoutMs ${String(timeoutMs)}, which is not a positive number of ` +
+      `at most ${MAX_TIMER_MS} ms; using the executor default of ${defaultTimeoutMs} ms`
+    );
+  }
+
+  /** Records a measured duration. */
+  observe(durationMs: number, wentAsync: boolean): void {
+    this.timedCalls++;
+    this.lastDurationMs = durationMs;
+    this.alwaysTime = wentAsync || durationMs >= ALWAYS_TIME_ABOVE_MS;
+    this.#durations[this.#durationCount % RESERVOIR_SIZE] = durationMs;
+    this.#durationCount++;
+  }
+
+  stats(): HookStats {
+    const recent = this.#durations.slice(0, Math.min(this.#durationCount, RESERVOIR_SIZE)).sort();
+    return {
+      hookId: this.hookId,
+      hookPoint: this.hookPoint,
+      calls: this.calls,
+      failures: this.failures,
+      timeouts: this.timeouts,
+      skips: this.skips,
+      timedCalls: this.timedCalls,
+      p50Ms: percentile(recent, 0.5),
+      p95Ms: percentile(recent, 0.95),
+      p99Ms: percentile(recent, 0.99),
+      circuitState: this.breaker?.stateName ?? 'closed',
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { HookConfigError } from '@llmspell/core';
+import { describe, IssueList, isRecord } from '../config-issues.js';
+
+const optionKeys = [
+  'name',
+  'registry',
+  'events',
+  'metrics',
+  'executor',
+  'redirects',
+  'fork',
+  'execute',
+] as const;
+
+/** Validates the options of `createAgent` / `createTool`; throws `HookConfigError` listing every bad field. */
+export function validateComponentOptions(subject: 'createAgent' | 'createTool', options: unknown): void {
+  const issues = new IssueList();
+  if (!isRecord(options)) {
+    issues.add('/', `options must be an object, got ${describe(options)}`);
+    throw new HookConfigError(subject, issues.issues);
+  }
+  issues.unknownKeys(options, optionKeys);
+  const { name, registry, executor, redirects } = options;
+  if (typeof name !== 'string' || name.length === 0) {
+    issues.add('/name', `must be a non-empty string, got ${describe(name)}`);
+  }
+  if (
+    registry === null ||
+    typeof registry !== 'object' ||
+    typeof (registry as { hooksFor?: unknown }).hooksFor !== 'function'
+  ) {
+    issues.add('/registry', `must be a HookRegistry, got ${describe(registry)}`);
+  }
+  if (
+    executor !== undefined &&
+    (executor === null || typeof (executor as { execute?: unknown }).execute !== 'function')
+  ) {
+    issues.add('/executor', `must be a HookExecutor, got ${describe(executor)}`);
+  }
+  issues.methods(options, 'events', ['publish'], 'an event sink (such as an EventBus)');
+  issues.methods(options, 'metrics', ['increment', 'observe'], 'a metrics recorder');
+  issues.function(options, 'execute', true);
+  issues.function(options, 'fork', false);
+  if (redirects !== undefined) {
+    if (!isRecord(redirects)) {
+      issues.add('/redirects', `must be an object of name → component, got ${describe(redirects)}`);
+    } else {
+      for (const [target, component] of Object.entries(redirects)) {
+        if (
+          component === null ||
+          typeof component !== 'object' ||
+          typeof (component as { execute?: unknown }).execute !== 'function'
+        ) {
+          issues.add(
+            `/redirects/${target}`,
+            `must be an agent or tool with execute(), got ${describe(component)}`,
+          );
+        }
+      }
+    }
+  }
+  if (issues.issues.length > 0) throw new HookConfigError(subject, issues.issues);
+}
