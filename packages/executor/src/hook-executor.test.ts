@@ -360,6 +360,13 @@ describe('HookExecutor failures', () => {
     expect(created).toBe(0);
   });
 
+  it('rejects with a TypeError when not given a HookContext, instead of blaming the hooks', async () => {
+    const registry = await registryWith([hook('a', () => HookResult.continue())]);
+    await expect(new HookExecutor(registry).execute(point, { data: {} } as never)).rejects.toThrow(
+      'needs a HookContext',
+    );
+  });
+
   it('keeps dispatching when the event sink or metrics recorder throws', async () => {
     const brokenSink = {
       publish() {

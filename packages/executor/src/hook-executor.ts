@@ -46,6 +46,13 @@ export class HookExecutor {
    * per hook. Never rejects because of a hook: failures, timeouts and invalid answers are recorded instead.
    */
   execute(point: HookPoint, context: HookContext): Promise<ExecutionOutcome> {
+    if (typeof (context as Partial<HookContext> | undefined)?.withSignal !== 'function') {
+      return Promise.reject(
+        new TypeError(
+          `HookExecutor.execute(point, context) needs a HookContext from @llmspell/core as context`,
+        ),
+      );
+    }
     try {
       const hooks = this.#registry.hooksFor(point);
       if (hooks.length === 0) return Promise.resolve({ result: CONTINUE, records: [] });
