@@ -7,7 +7,7 @@ describe('FixedWindowCounter', () => {
     expect(counter.take('k', 0)).toEqual({ count: 1, resetAt: 1_000 });
     expect(counter.take('k', 999).count).toBe(2);
     expect(counter.take('k', 1_000)).toEqual({ count: 1, resetAt: 2_000 });
-    counter.close();
+    counter.stop();
   });
 
   it('keeps keys apart', () => {
@@ -15,7 +15,7 @@ describe('FixedWindowCounter', () => {
     counter.take('a', 0);
     counter.take('a', 0);
     expect(counter.take('b', 0).count).toBe(1);
-    counter.close();
+    counter.stop();
   });
 
   it('sweeps the windows of 100,000 idle keys, keeping only live ones', () => {
@@ -29,7 +29,7 @@ describe('FixedWindowCounter', () => {
     expect(counter.size).toBe(100_000 - 51 + 1);
     counter.sweep(2_001);
     expect(counter.size).toBe(0);
-    counter.close();
+    counter.stop();
   });
 
   it('keeps window-end order when a key renews, so a sweep stops at the first live window', () => {
@@ -40,7 +40,7 @@ describe('FixedWindowCounter', () => {
     counter.sweep(151);
     expect(counter.size).toBe(1);
     expect(counter.take('first', 151).count).toBe(2);
-    counter.close();
+    counter.stop();
   });
 
   it('sweeps idle windows in the background without any call', async () => {
@@ -48,6 +48,6 @@ describe('FixedWindowCounter', () => {
     for (let i = 0; i < 1_000; i++) counter.take(`user-${i}`, performance.now());
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(counter.size).toBe(0);
-    counter.close();
+    counter.stop();
   });
 });

@@ -46,10 +46,9 @@ export class FixedWindowCounter {
     if (this.#windows.size === 0) this.#stopSweeping();
   }
 
-  /** Stops the background sweep and forgets every window. */
-  close(): void {
+  /** Stops the background sweep; the counts stay, and the sweep starts again with the next new window. */
+  stop(): void {
     this.#stopSweeping();
-    this.#windows.clear();
   }
 
   #startSweeping(): void {

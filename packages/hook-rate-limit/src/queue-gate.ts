@@ -1,8 +1,8 @@
 import Bottleneck from 'bottleneck';
 import { NO_PERMIT, type Permit } from './permit.js';
 
-/** How long an idle per-key Bottleneck limiter lives at least before the group drops it. */
-const MIN_IDLE_EXPIRY_MS = 60_000;
+/** The group's own idle expiry: only a backstop, the gate drops idle limiters itself. */
+const GROUP_IDLE_EXPIRY_MS = 60_000;
 
 export interface QueueGateOptions {
   /** Calls in flight per key; undefined: no cap (the gate then only spaces calls). */
@@ -108,7 +108,7 @@ export class QueueGate {
       this.#group = new Bottleneck.Group({
         maxConcurrent: maxConcurrent ?? null,
         minTime: minTimeMs,
-        timeout: Math.max(MIN_IDLE_EXPIRY_MS, minTimeMs * 2),
+        timeout: Math.max(GROUP_IDLE_EXPIRY_MS, minTimeMs * 2),
       });
     }
     return this.#group;
@@ -128,7 +128,20 @@ export class QueueGate {
 
   #settleOutstanding(key: string, slot: KeyLimiter): void {
     slot.outstanding -= 1;
-    if (slot.outstanding === 0 && this.#active.get(key) === slot) this.#active.delete(key);
+    if (slot.outstanding !== 0 || this.#active.get(key) !== slot) return;
+    this.#active.delete(key);
+    // A Bottleneck limiter weighs kilobytes: drop an idle key's limiter as soon as its spacing no longer
+    // matters, so 100,000 distinct users cost memory only while their calls are in the gate.
+    const { minTimeMs } = this.#options;
+    if (minTimeMs === 0) this.#dropIdle(key);
+    else setTimeout(() => this.#dropIdle(key), minTimeMs).unref();
+  }
+
+  #dropIdle(key: string): void {
+    const group = this.#group;
+    // Busy again since: it will be dropped when it next goes idle.
+    if (group === undefined || this.#active.has(key)) return;
+    group.deleteKey(key).catch(() => {});
   }
 
   #holdSlot(freeSlot: () => void): Permit {

@@ -227,3 +227,13 @@ describe('RateLimitingHook conformance (queue mode)', () => {
     { points: [HookPoint.BeforeToolExecution, HookPoint.AfterToolExecution, HookPoint.ToolError] },
   );
 });
+
+describe('RateLimitingHook after onUnregister', () => {
+  it('keeps the counts it has taken, so unregistering and registering again does not reset a window', async () => {
+    const hook = new RateLimitingHook({ requestsPerWindow: 1, windowMs: 60_000 });
+    expect(hook.execute(operation().before)).toEqual(HookResult.continue());
+    await hook.onUnregister();
+    await hook.onRegister();
+    expect(hook.execute(operation().before)).toMatchObject({ type: 'cancel' });
+  });
+});

@@ -135,7 +135,7 @@ export class RateLimitingHook implements Hook {
 
   /** Closes the Redis client the hook owns and stops its background sweeps; counts already taken stay. */
   async onUnregister(): Promise<void> {
-    this.#counter?.close();
+    this.#counter?.stop();
     await this.#gate?.close();
     await this.#shared?.close();
   }

@@ -76,6 +76,17 @@ describe('RateLimitingHook configuration', () => {
     expect(issuesOf(undefined)).toEqual([{ path: '/', message: 'must be object: pass an options object' }]);
   });
 
+  it('treats an option given as undefined as not given', async () => {
+    const hook = new RateLimitingHook({
+      requestsPerWindow: 1,
+      windowMs: 1_000,
+      redis: undefined,
+      maxConcurrent: undefined,
+    });
+    expect(hook.metadata().timeoutMs).toBeUndefined();
+    await hook.onUnregister();
+  });
+
   it('accepts a full valid queue configuration', () => {
     expect(
       () =>
