@@ -37,7 +37,7 @@ describe('RateLimitingHook with Redis', () => {
   it('admits exactly 50 of 500 concurrent calls in one window and admits again in the next', async () => {
     const hook = new RateLimitingHook({
       requestsPerWindow: 50,
-      windowMs: 700,
+      windowMs: 1_500,
       redis: server.url,
       keyPrefix: `${run}:burst:`,
     });
@@ -46,7 +46,7 @@ describe('RateLimitingHook with Redis', () => {
     const burst = () => Array.from({ length: 500 }, () => hook.execute(operation({ mock }).before));
     expect(await admittedCount(burst())).toBe(50);
     expect(mock.events.query('rate_limit.store_error')).toEqual([]);
-    await sleep(800);
+    await sleep(1_600);
     expect(await admittedCount(burst())).toBe(50);
     await hook.onUnregister();
   });
