@@ -13,6 +13,11 @@ export interface HookMetadata {
   timeoutMs?: number;
   /** On throw or timeout: 'open' goes on (default), 'closed' cancels the operation. */
   failurePolicy?: 'open' | 'closed';
+  /**
+   * A call at least this long counts as slow for this hook's circuit breaker, overriding the executor's
+   * `circuitBreaker.slowCallMs`. For hooks that wait by design (a cache's single-flight wait). Default: the executor's.
+   */
+  slowCallMs?: number;
 }
 
 /** A hook: code that runs at a hook point and answers with a `HookResult`. */

@@ -156,6 +156,24 @@ describe('circuit breaker', () => {
     expect(executor.stats()[0]).toMatchObject({ calls: 10, circuitState: 'closed' });
   });
 
+  it("uses a hook's metadata().slowCallMs instead of the executor's slow-call threshold", async () => {
+    const waits = { calls: 0 };
+    const patient = hook(
+      'patient-cache',
+      () => {
+        waits.calls++;
+        vi.advanceTimersByTime(150);
+        return HookResult.continue();
+      },
+      { slowCallMs: 1_000 },
+    );
+    const executor = new HookExecutor(await registryWith([patient]), {
+      circuitBreaker: { slowCallMs: 100, slowCallThreshold: 3 },
+    });
+    for (let index = 0; index < 10; index++) await executor.execute(point, makeContext());
+    expect(executor.stats()[0]).toMatchObject({ calls: 10, circuitState: 'closed' });
+  });
+
   it('counts timeouts of async hooks as failures', async () => {
     const target = hook('hangs', () => new Promise(() => {}), { timeoutMs: 50 });
     const executor = new HookExecutor(await registryWith([target]), {

@@ -21,6 +21,8 @@ export class HookSlot {
   /** The `skipped` result an open circuit answers with. */
   readonly skipResult: HookResult;
   timeoutMs: number;
+  /** `metadata().slowCallMs`, when the hook gives a usable one; else the breaker's own threshold applies. */
+  slowCallMs: number | undefined;
   failOpen = true;
   calls = 0;
   failures = 0;
@@ -56,7 +58,8 @@ export class HookSlot {
    */
   configure(metadata: Readonly<HookMetadata>, defaultTimeoutMs: number): string | undefined {
     this.failOpen = metadata.failurePolicy !== 'closed';
-    const { timeoutMs } = metadata;
+    const { timeoutMs, slowCallMs } = metadata;
+    this.slowCallMs = typeof slowCallMs === 'number' && slowCallMs > 0 ? slowCallMs : undefined;
     if (timeoutMs === undefined) {
       this.timeoutMs = defaultTimeoutMs;
       return undefined;

@@ -224,7 +224,7 @@ export class PointRun implements Deadline {
     const breaker = slot.breaker;
     if (breaker !== undefined) {
       let transition: CircuitTransition;
-      if (measured && slot.failOpen && durationMs >= breaker.config.slowCallMs) {
+      if (measured && slot.failOpen && durationMs >= (slot.slowCallMs ?? breaker.config.slowCallMs)) {
         transition = breaker.onSlowCall(performance.now());
       } else if (breaker.state === HALF_OPEN) {
         transition = breaker.onSuccess();

@@ -126,8 +126,10 @@ export class CachingHook implements Hook {
       description: 'Answers repeated requests from a cache and stores new results',
       tags: ['cache'],
       priority: Priority.Normal,
-      // Waiting for a single-flight result is expected; the executor must not abandon the wait early.
+      // Waiting for a single-flight result is expected: the executor must neither abandon the wait early
+      // nor count it as a slow call that opens the circuit breaker (every store command is bounded anyway).
       timeoutMs: this.#singleFlightWaitMs + 1_000,
+      slowCallMs: this.#singleFlightWaitMs + 1_000,
       failurePolicy: 'open',
     };
   }
