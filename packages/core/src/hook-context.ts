@@ -34,13 +34,6 @@ type SignalSource = AbortSignal | (() => AbortSignal) | undefined;
 /** Private construction path for `child()` and `withSignal()`: no validation, shared payload. */
 const derive = Symbol('derive');
 
-interface Derivation {
-  parent: HookContext;
-  payload: SharedPayload;
-  hookPoint: HookPoint;
-  signal: SignalSource;
-}
-
 /**
  * Everything a hook sees at a hook point. `data`, `metadata` and `state` are shared by every hook point
  * of one operation (`child()`), and by the per-hook views the executor creates (`withSignal()`).
@@ -57,11 +50,17 @@ export class HookContext {
   #signal: SignalSource;
 
   constructor(init: HookContextInit);
-  /** @internal */
-  constructor(init: typeof derive, derivation: Derivation);
-  constructor(init: HookContextInit | typeof derive, derivation?: Derivation) {
+  /** @internal Positional, so a per-hook view costs one allocation. */
+  constructor(init: typeof derive, parent: HookContext, hookPoint: HookPoint, signal: SignalSource);
+  constructor(
+    init: HookContextInit | typeof derive,
+    parentContext?: HookContext,
+    derivedPoint?: HookPoint,
+    derivedSignal?: SignalSource,
+  ) {
     if (init === derive) {
-      const { parent, payload, hookPoint, signal } = derivation!;
+      const parent = parentContext!;
+      const hookPoint = derivedPoint!;
       this.hookPoint = hookPoint;
       this.componentId = parent.componentId;
       this.state = parent.state;
@@ -69,8 +68,8 @@ export class HookContext {
       this.timestamp = hookPoint === parent.hookPoint ? parent.timestamp : new Date();
       this.metrics = parent.metrics;
       this.#events = parent.#events;
-      this.#payload = payload;
-      this.#signal = signal;
+      this.#payload = parent.#payload;
+      this.#signal = derivedSignal;
       return;
     }
     if (init === null || typeof init !== 'object')
@@ -136,7 +135,7 @@ export class HookContext {
 
   /** The context of another hook point of the same operation: same correlation id, data, metadata and state. */
   child(hookPoint: HookPoint): HookContext {
-    return new HookContext(derive, { parent: this, payload: this.#payload, hookPoint, signal: this.#signal });
+    return new HookContext(derive, this, hookPoint, this.#signal);
   }
 
   /**
@@ -144,11 +143,6 @@ export class HookContext {
    * A function is called once, on first access of `signal`, so views that never look cost no controller.
    */
   withSignal(signal: AbortSignal | (() => AbortSignal)): HookContext {
-    return new HookContext(derive, {
-      parent: this,
-      payload: this.#payload,
-      hookPoint: this.hookPoint,
-      signal,
-    });
+    return new HookContext(derive, this, this.hookPoint, signal);
   }
 }
