@@ -48,6 +48,14 @@ export const cacheHit = {
         { label: 'ioredis GET + JSON.parse (baseline)', fn: async () => JSON.parse(await client.get(key)) },
         { label: 'hooked agent, RedisCachingHook hit', fn: () => redisAgent.execute({ ...INPUT }) },
         {
+          label: "GET + JSON.parse on the hook's own client (commandTimeout set)",
+          fn: async () => JSON.parse(await redisHook.store.client.get(key)),
+        },
+        {
+          label: 'RedisCacheStore.get + JSON.parse (adds its own per-command timer)',
+          fn: async () => JSON.parse(await redisHook.store.get(key)),
+        },
+        {
           label: 'RedisCachingHook.execute alone (Before point)',
           fn: () => redisHook.execute(beforeContext()),
         },
@@ -59,13 +67,12 @@ export const cacheHit = {
       profile,
       { batch: false },
     );
-    const [raw, agent, hookAlone, memory] = sides;
+    const [raw, agent, ...rest] = sides;
     const agentRatio = pairedRatio(agent, raw);
     const rows = [
       [raw.label, formatTime(raw.ns), '1.00×'],
       [agent.label, formatTime(agent.ns), formatRatio(agentRatio)],
-      [hookAlone.label, formatTime(hookAlone.ns), formatRatio(pairedRatio(hookAlone, raw))],
-      [memory.label, formatTime(memory.ns), formatRatio(pairedRatio(memory, raw))],
+      ...rest.map((side) => [side.label, formatTime(side.ns), formatRatio(pairedRatio(side, raw))]),
     ];
 
     await redisHook.onUnregister();
