@@ -1,0 +1,78 @@
+import type { EventSink, MetricsRecorder } from '@llmspell/core';
+import { createTool, HookExecutor } from '@llmspell/executor';
+import type { HookRegistry } from '@llmspell/registry';
+import type { Tool, ToolExecutionOptions } from 'ai';
+import { validateToolOptions } from './validate-options.js';
+
+/** What a `metadata` function is given: the tool call about to run. */
+export interface ToolCallInfo {
+  /** The tool's arguments, as the model gave them. */
+  input: unknown;
+  /** The AI SDK's options of the call: `toolCallId`, `messages`, `abortSignal`, `experimental_context`. */
+  options: ToolExecutionOptions;
+}
+
+/** Options of `hookedTool`. */
+export interface HookedToolOptions {
+  /** Where the hooks are registered (BeforeToolExecution, AfterToolExecution, ToolError). Required. */
+  registry: HookRegistry;
+  /** The tool's name, as in the `tools` object (the security hook's `toolSchemas` are keyed by it). Required. */
+  name: string;
+  /** The executor to run hooks with. Default: `new HookExecutor(registry, { events, metrics })`. */
+  executor?: HookExecutor;
+  /** The sink every call's context carries, for hook events. Default: none. */
+  events?: EventSink;
+  /** The recorder every call's context carries, for hook metrics. Default: a no-op. */
+  metrics?: MetricsRecorder;
+  /** `context.metadata`: an object for every call, or a function of the call; `toolCallId` is added. Default: {}. */
+  metadata?: Record<string, string> | ((call: ToolCallInfo) => Record<string, string>);
+}
+
+type Execute = (input: unknown, options: ToolExecutionOptions) => unknown;
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { then?: unknown }).then !== 'function' &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
+}
+
+/** The tool's final output: the value it returned or resolved to, or the last value a streaming tool yielded. */
+async function finalOutput(value: unknown): Promise<unknown> {
+  if (!isAsyncIterable(value)) return value;
+  let last: unknown;
+  for await (const item of value) last = item;
+  return last;
+}
+
+/**
+ * The same AI SDK tool, with its `execute` run through BeforeToolExecution / AfterToolExecution / ToolError as
+ * one operation of `componentId(name, 'tool')`: `data.input` is the tool's arguments, `data.output` its result.
+ * A Before `cancel` makes the call throw `HookCancelledError` (the AI SDK reports it to the model as a tool
+ * error); `cache` / `replace` answer without running the tool; `modified` changes the arguments. A streaming
+ * tool's preliminary outputs are collapsed into its final one.
+ */
+export function hookedTool<T extends Tool>(tool: T, options: HookedToolOptions): T {
+  validateToolOptions(tool, options);
+  const { registry, name, events, metrics, metadata } = options;
+  const executor = options.executor ?? new HookExecutor(registry, { events, metrics });
+  const execute = tool.execute as Execute;
+  const hookedExecute = (input: unknown, callOptions: ToolExecutionOptions): Promise<unknown> => {
+    const component = createTool<unknown, unknown>({
+      name,
+      registry,
+      executor,
+      events,
+      metrics,
+      execute: (args) => finalOutput(execute.call(tool, args, callOptions)),
+    });
+    const base = typeof metadata === 'function' ? metadata({ input, options: callOptions }) : metadata;
+    return component.execute(input, {
+      metadata: { ...base, toolCallId: callOptions.toolCallId },
+      signal: callOptions.abortSignal,
+    });
+  };
+  return { ...tool, execute: hookedExecute };
+}

@@ -1,0 +1,236 @@
+import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import { HookCancelledError, HookPoint, HookResult } from '@llmspell/core';
+import { HookRegistry } from '@llmspell/registry';
+import { simulateReadableStream, streamText, wrapLanguageModel } from 'ai';
+import { convertReadableStreamToArray } from 'ai/test';
+import { describe, expect, it } from 'vitest';
+import { echoModel, hook, streamedParts, usage } from './__fixtures__/models.js';
+import { hooksMiddleware } from './hooks-middleware.js';
+
+const { BeforeAgentExecution: Before, AfterAgentExecution: After, AgentError } = HookPoint;
+
+/** A registry with a spy at After and AgentError that records what those points saw. */
+async function spiedRegistry() {
+  const registry = new HookRegistry();
+  const after: Record<string, unknown>[] = [];
+  const errors: Record<string, unknown>[] = [];
+  await registry.register(
+    After,
+    hook('after-spy', (context) => {
+      after.push({ ...context.data });
+      return HookResult.continue();
+    }),
+  );
+  await registry.register(
+    AgentError,
+    hook('error-spy', (context) => {
+      errors.push({ ...context.data });
+      return HookResult.continue();
+    }),
+  );
+  return { registry, after, errors };
+}
+
+function callOptions(text: string) {
+  return { prompt: [{ role: 'user' as const, content: [{ type: 'text' as const, text }] }] };
+}
+
+describe('hooksMiddleware with streamText', () => {
+  it('streams the model text and runs After once the stream finishes, with the text and usage collected', async () => {
+    const { registry, after } = await spiedRegistry();
+    const model = wrapLanguageModel({
+      model: echoModel({ inputTokens: 4, outputTokens: 6 }),
+      middleware: hooksMiddleware({ registry }),
+    });
+    const result = streamText({ model, prompt: 'stream me' });
+    const chunks: string[] = [];
+    for await (const chunk of result.textStream) chunks.push(chunk);
+    expect(chunks.join('')).toBe('echo: stream me');
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({
+      output: { text: 'echo: stream me' },
+      model: 'mock-model',
+      tokensUsed: { input: 4, output: 6 },
+    });
+    expect(await result.usage).toMatchObject({ inputTokens: 4, outputTokens: 6 });
+  });
+
+  it('runs After only when the stream ends, not when doStream resolves', async () => {
+    const { registry, after } = await spiedRegistry();
+    const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
+    const { stream } = await model.doStream(callOptions('later'));
+    expect(after).toHaveLength(0);
+    const reader = stream.getReader();
+    await reader.read();
+    expect(after).toHaveLength(0);
+    const rest: LanguageModelV3StreamPart[] = [];
+    for (let next = await reader.read(); !next.done; next = await reader.read()) rest.push(next.value);
+    expect(after).toHaveLength(1);
+    expect(rest.at(-1)?.type).toBe('finish');
+  });
+
+  it('rejects doStream with HookCancelledError when a Before hook cancels, and streamText reports it', async () => {
+    const registry = new HookRegistry();
+    await registry.register(
+      Before,
+      hook('guard', () => HookResult.cancel('blocked')),
+    );
+    const inner = echoModel();
+    const model = wrapLanguageModel({ model: inner, middleware: hooksMiddleware({ registry }) });
+    await expect(model.doStream(callOptions('hi'))).rejects.toBeInstanceOf(HookCancelledError);
+
+    const reported: unknown[] = [];
+    const result = streamText({ model, prompt: 'hi', onError: ({ error }) => void reported.push(error) });
+    await result.consumeStream();
+    expect(reported[0]).toBeInstanceOf(HookCancelledError);
+    expect(inner.doStreamCalls).toHaveLength(0);
+  });
+
+  it('replays a cache answer as a stream without calling the model, and After sees data.cached', async () => {
+    const { registry, after } = await spiedRegistry();
+    await registry.register(
+      Before,
+      hook('cache', () => HookResult.cache({ result: { text: 'cached answer' }, ttlMs: 1000 })),
+    );
+    const inner = echoModel();
+    const model = wrapLanguageModel({ model: inner, middleware: hooksMiddleware({ registry }) });
+    const result = streamText({ model, prompt: 'hi' });
+    expect(await result.text).toBe('cached answer');
+    expect(await result.finishReason).toBe('stop');
+    expect(inner.doStreamCalls).toHaveLength(0);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ cached: true, output: { text: 'cached answer' } });
+  });
+
+  it('streams the model answer to the modified prompt', async () => {
+    const registry = new HookRegistry();
+    await registry.register(
+      Before,
+      hook('rewrite', () => HookResult.modified({ input: { text: 'polite question' } })),
+    );
+    const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
+    expect(await streamText({ model, prompt: 'rude question' }).text).toBe('echo: polite question');
+  });
+
+  it('ends the stream with a HookCancelledError part before finish when an After hook cancels', async () => {
+    const registry = new HookRegistry();
+    await registry.register(
+      After,
+      hook('censor', () => HookResult.cancel('output refused')),
+    );
+    const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
+    const { stream } = await model.doStream(callOptions('hi'));
+    const parts = await convertReadableStreamToArray(stream);
+    const types = parts.map((part) => part.type);
+    expect(types.slice(-2)).toEqual(['error', 'finish']);
+    const errorPart = parts.at(-2) as { error: unknown };
+    expect(errorPart.error).toBeInstanceOf(HookCancelledError);
+    expect(errorPart.error).toMatchObject({ reason: 'output refused', hookPoint: After });
+  });
+
+  it('gives After hooks data.error when the stream carried an error part', async () => {
+    const { registry, after } = await spiedRegistry();
+    const failing = echoModel();
+    failing.doStream = async () => ({
+      stream: simulateReadableStream({
+        chunks: [
+          ...streamedParts(['partial']).slice(0, -1),
+          { type: 'error', error: new Error('provider overloaded') },
+          ...streamedParts([]).slice(-1),
+        ] as LanguageModelV3StreamPart[],
+        initialDelayInMs: null,
+        chunkDelayInMs: null,
+      }),
+    });
+    const model = wrapLanguageModel({ model: failing, middleware: hooksMiddleware({ registry }) });
+    const { stream } = await model.doStream(callOptions('hi'));
+    await convertReadableStreamToArray(stream);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.error).toMatchObject({ message: 'provider overloaded' });
+    expect(after[0]?.output).toEqual({ text: 'partial' });
+  });
+
+  it('runs AgentError and passes the error on when the model stream breaks', async () => {
+    const { registry, after, errors } = await spiedRegistry();
+    const breaking = echoModel();
+    const failure = new Error('connection reset');
+    breaking.doStream = async () => ({
+      stream: new ReadableStream<LanguageModelV3StreamPart>({
+        start(controller) {
+          controller.enqueue({ type: 'stream-start', warnings: [] });
+          controller.enqueue({ type: 'text-start', id: 't' });
+        },
+        pull(controller) {
+          controller.error(failure);
+        },
+      }),
+    });
+    const model = wrapLanguageModel({ model: breaking, middleware: hooksMiddleware({ registry }) });
+    const { stream } = await model.doStream(callOptions('hi'));
+    await expect(convertReadableStreamToArray(stream)).rejects.toBe(failure);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.error).toBe(failure);
+    expect(after).toHaveLength(0);
+  });
+
+  it('runs AgentError when the reader cancels the stream before it finishes', async () => {
+    const { registry, after, errors } = await spiedRegistry();
+    const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
+    const { stream } = await model.doStream(callOptions('hi'));
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel('user left');
+    expect(after).toHaveLength(0);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.error).toMatchObject({ message: expect.stringContaining('cancelled by its reader') });
+  });
+
+  it('answers with a replayed stream when doStream fails and an AgentError hook answers replace', async () => {
+    const registry = new HookRegistry();
+    await registry.register(
+      AgentError,
+      hook('fallback', () => HookResult.replace({ text: 'fallback answer' })),
+    );
+    const broken = echoModel();
+    broken.doStream = async () => {
+      throw new Error('down');
+    };
+    const model = wrapLanguageModel({ model: broken, middleware: hooksMiddleware({ registry }) });
+    expect(await streamText({ model, prompt: 'hi', maxRetries: 0 }).text).toBe('fallback answer');
+  });
+
+  it('collects streamed tool calls into data.output.content', async () => {
+    const { registry, after } = await spiedRegistry();
+    const toolCalling = echoModel();
+    toolCalling.doStream = async () => ({
+      stream: simulateReadableStream({
+        chunks: [
+          { type: 'stream-start', warnings: [] },
+          { type: 'reasoning-start', id: 'r' },
+          { type: 'reasoning-delta', id: 'r', delta: 'need the weather' },
+          { type: 'reasoning-end', id: 'r' },
+          { type: 'tool-call', toolCallId: 'c1', toolName: 'weather', input: '{"city":"Oslo"}' },
+          {
+            type: 'finish',
+            finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+            usage: usage(3, 5),
+          },
+        ] as LanguageModelV3StreamPart[],
+        initialDelayInMs: null,
+        chunkDelayInMs: null,
+      }),
+    });
+    const model = wrapLanguageModel({ model: toolCalling, middleware: hooksMiddleware({ registry }) });
+    const { stream } = await model.doStream(callOptions('weather in Oslo?'));
+    await convertReadableStreamToArray(stream);
+    expect(after[0]?.output).toEqual({
+      text: '',
+      content: [
+        { type: 'reasoning', text: 'need the weather' },
+        { type: 'tool-call', toolCallId: 'c1', toolName: 'weather', input: '{"city":"Oslo"}' },
+      ],
+    });
+    expect(after[0]?.tokensUsed).toEqual({ input: 3, output: 5 });
+  });
+});

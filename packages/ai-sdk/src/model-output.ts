@@ -1,0 +1,74 @@
+import type { ContentPart, FinishReason } from './model-types.js';
+
+/** What the hooks see as `data.output` for one model call, and what a cache hook stores. */
+export interface ModelOutput {
+  /** The generated text: every text part, joined. */
+  text: string;
+  /**
+   * Every content part, JSON-safe (file bytes as base64); present only when the model produced more than text
+   * (tool calls, reasoning, sources, files), so that a replay answers exactly what the model did.
+   */
+  content?: ContentPart[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isContentPart(value: unknown): value is ContentPart {
+  return isRecord(value) && typeof value.type === 'string';
+}
+
+/** Base64 without `Buffer`, so the middleware also runs on edge runtimes. */
+function base64Of(bytes: Uint8Array): string {
+  let binary = '';
+  for (let start = 0; start < bytes.length; start += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  }
+  return btoa(binary);
+}
+
+function jsonSafe(part: ContentPart): ContentPart {
+  if (part.type === 'file' && part.data instanceof Uint8Array) return { ...part, data: base64Of(part.data) };
+  return part;
+}
+
+/** The text of content parts: every text part, joined. */
+export function textOf(content: readonly ContentPart[]): string {
+  let text = '';
+  for (const part of content) if (part.type === 'text') text += part.text;
+  return text;
+}
+
+/** `data.output` for what a model generated. */
+export function outputOf(content: readonly ContentPart[]): ModelOutput {
+  const text = textOf(content);
+  if (content.every((part) => part.type === 'text')) return { text };
+  return { text, content: content.map(jsonSafe) };
+}
+
+/**
+ * Reads a hook's answer (a `cache` or `replace` result, or `data.output` after hooks changed it) as model
+ * output: a string, or an object with a string `text` and/or a `content` array. `undefined` when it is neither.
+ */
+export function readOutput(value: unknown): ModelOutput | undefined {
+  if (typeof value === 'string') return { text: value };
+  if (!isRecord(value)) return undefined;
+  const content =
+    Array.isArray(value.content) && value.content.every(isContentPart) ? value.content : undefined;
+  if (typeof value.text === 'string') return content ? { text: value.text, content } : { text: value.text };
+  return content ? { text: textOf(content), content } : undefined;
+}
+
+/** The content parts to answer with: the recorded parts, or one text part. */
+export function contentOf(output: ModelOutput): ContentPart[] {
+  if (output.content !== undefined) return output.content;
+  return output.text === '' ? [] : [{ type: 'text', text: output.text }];
+}
+
+/** Why a model answering `content` stopped: for tool calls, 'tool-calls'; otherwise `fallback`, or 'stop'. */
+export function finishReasonOf(content: readonly ContentPart[], fallback?: FinishReason): FinishReason {
+  if (content.some((part) => part.type === 'tool-call')) return { unified: 'tool-calls', raw: undefined };
+  if (fallback === undefined || fallback.unified === 'tool-calls') return { unified: 'stop', raw: undefined };
+  return fallback;
+}

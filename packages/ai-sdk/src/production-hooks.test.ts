@@ -1,0 +1,161 @@
+import { type Hook, HookCancelledError, type HookPoint, HookPoint as Point, Priority } from '@llmspell/core';
+import { CostTrackingHook } from '@llmspell/hook-cost';
+import { RateLimitingHook } from '@llmspell/hook-rate-limit';
+import { CachingHook, MemoryCacheStore } from '@llmspell/hook-redis-cache';
+import { HookRegistry } from '@llmspell/registry';
+import { generateText, streamText, wrapLanguageModel } from 'ai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { echoModel } from './__fixtures__/models.js';
+import { hooksMiddleware } from './hooks-middleware.js';
+
+const { BeforeAgentExecution: Before, AfterAgentExecution: After, AgentError } = Point;
+const lifecycle = [Before, After, AgentError] as const;
+
+/** Registries to empty after each test, so every hook's onUnregister closes what it opened. */
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function registryWith(entries: [Hook, number, readonly HookPoint[]][]): Promise<HookRegistry> {
+  const registry = new HookRegistry();
+  for (const [hook, priority, points] of entries) {
+    for (const point of points) await registry.register(point, hook, priority);
+  }
+  cleanups.push(async () => {
+    for (const [hook, , points] of entries) {
+      for (const point of points) await registry.unregister(point, hook.id);
+    }
+  });
+  return registry;
+}
+
+describe('hooksMiddleware with the cache hook (memory store)', () => {
+  async function cached() {
+    const cache = new CachingHook({ store: new MemoryCacheStore({ maxEntries: 100 }) });
+    const registry = await registryWith([[cache, Priority.Normal, lifecycle]]);
+    const inner = echoModel();
+    const model = wrapLanguageModel({
+      model: inner,
+      middleware: hooksMiddleware({ registry, name: 'assistant' }),
+    });
+    return { inner, model };
+  }
+
+  it('answers a repeated prompt from the cache: the model is called once', async () => {
+    const { inner, model } = await cached();
+    const first = await generateText({ model, prompt: 'What is 2 + 2?' });
+    const second = await generateText({ model, prompt: 'What is 2 + 2?' });
+    expect(second.text).toBe(first.text);
+    expect(inner.doGenerateCalls).toHaveLength(1);
+    expect(second.providerMetadata).toMatchObject({ llmspell: { answeredBy: 'cache' } });
+  });
+
+  it('tells apart prompts, system prompts and answer-shaping settings', async () => {
+    const { inner, model } = await cached();
+    await generateText({ model, prompt: 'Say hi' });
+    await generateText({ model, prompt: 'Say bye' });
+    await generateText({ model, system: 'Answer in French.', prompt: 'Say hi' });
+    await generateText({ model, prompt: 'Say hi', temperature: 0 });
+    await generateText({ model, prompt: 'Say hi', providerOptions: { llmspell: { userId: 'u-9' } } });
+    expect(inner.doGenerateCalls).toHaveLength(4);
+  });
+
+  it('caches a stream and replays it: the model streams once', async () => {
+    const { inner, model } = await cached();
+    const first = streamText({ model, prompt: 'Tell me a story' });
+    const firstText = await first.text;
+    const second = streamText({ model, prompt: 'Tell me a story' });
+    const chunks: string[] = [];
+    for await (const chunk of second.textStream) chunks.push(chunk);
+    expect(chunks.join('')).toBe(firstText);
+    expect(firstText).toBe('echo: Tell me a story');
+    expect(inner.doStreamCalls).toHaveLength(1);
+    expect(await second.finishReason).toBe('stop');
+    expect(await generateText({ model, prompt: 'Tell me a story' })).toMatchObject({ text: firstText });
+    expect(inner.doGenerateCalls).toHaveLength(0);
+  });
+
+  it('does not cache a stream that broke off', async () => {
+    const { inner, model } = await cached();
+    const { stream } = await model.doStream({
+      prompt: [{ role: 'user', content: [{ type: 'text', text: 'long answer' }] }],
+    });
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    await streamText({ model, prompt: 'long answer' }).consumeStream();
+    expect(inner.doStreamCalls).toHaveLength(2);
+  });
+});
+
+describe('hooksMiddleware with the cost hook', () => {
+  it('totals exactly the usage the mock model reported, for generate and stream calls', async () => {
+    const cost = new CostTrackingHook();
+    const registry = await registryWith([[cost, Priority.Low, [After]]]);
+    const model = wrapLanguageModel({
+      model: echoModel({ modelId: 'gpt-4', inputTokens: 10, outputTokens: 20 }),
+      middleware: hooksMiddleware({ registry, name: 'writer' }),
+    });
+    await generateText({ model, prompt: 'one' });
+    await generateText({ model, prompt: 'two' });
+    await streamText({ model, prompt: 'three' }).consumeStream();
+    const totals = await cost.totals('writer');
+    expect(totals).toMatchObject({ calls: 3, inputTokens: 30, outputTokens: 60, unpricedCalls: 0 });
+    // gpt-4: $0.03 per 1k input, $0.06 per 1k output → 30 × 0.00003 + 60 × 0.00006 = $0.0045.
+    expect(totals.costPicoUsd).toBe(4_500_000_000n);
+    expect(totals.costUsd).toBe(0.0045);
+  });
+
+  it('charges nothing for an answer served from the cache', async () => {
+    const cost = new CostTrackingHook();
+    const cache = new CachingHook({ store: new MemoryCacheStore() });
+    const registry = await registryWith([
+      [cache, Priority.Normal, lifecycle],
+      [cost, Priority.Low, [After]],
+    ]);
+    const model = wrapLanguageModel({
+      model: echoModel({ modelId: 'gpt-4', inputTokens: 100, outputTokens: 50 }),
+      middleware: hooksMiddleware({ registry, name: 'cached-writer' }),
+    });
+    await generateText({ model, prompt: 'same' });
+    await generateText({ model, prompt: 'same' });
+    await streamText({ model, prompt: 'same' }).consumeStream();
+    const totals = await cost.totals('cached-writer');
+    expect(totals).toMatchObject({ inputTokens: 100, outputTokens: 50 });
+    expect(totals.costPicoUsd).toBe(6_000_000_000n);
+  });
+});
+
+describe('hooksMiddleware with the rate-limit hook', () => {
+  it('admits exactly requestsPerWindow calls and cancels the rest', async () => {
+    const limiter = new RateLimitingHook({ requestsPerWindow: 2, windowMs: 60_000 });
+    const registry = await registryWith([[limiter, Priority.High, lifecycle]]);
+    const inner = echoModel();
+    const model = wrapLanguageModel({ model: inner, middleware: hooksMiddleware({ registry }) });
+    await generateText({ model, prompt: 'a' });
+    await generateText({ model, prompt: 'b' });
+    const failure = await generateText({ model, prompt: 'c' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(HookCancelledError);
+    expect((failure as HookCancelledError).reason).toBe('Rate limit exceeded');
+    expect(inner.doGenerateCalls).toHaveLength(2);
+  });
+
+  it('holds a concurrency permit for the whole stream and releases it when the stream finishes or is cancelled', async () => {
+    const limiter = new RateLimitingHook({ requestsPerWindow: 100, windowMs: 60_000, maxConcurrent: 1 });
+    const registry = await registryWith([[limiter, Priority.High, lifecycle]]);
+    const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
+    const options = { prompt: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }] };
+
+    const open = await model.doStream(options);
+    await expect(model.doStream(options)).rejects.toBeInstanceOf(HookCancelledError);
+    const reader = open.stream.getReader();
+    while (!(await reader.read()).done) {
+      // drain: the permit is released when the stream finishes
+    }
+    const next = await model.doStream(options);
+    await next.stream.cancel();
+    const last = await model.doStream(options);
+    await last.stream.cancel();
+  });
+});

@@ -1,0 +1,67 @@
+import type { ContentPart, FinishReason, StreamPart, Usage } from './model-types.js';
+
+type TextLike = Extract<ContentPart, { type: 'text' | 'reasoning' }>;
+
+/** Rebuilds, part by part, what a streaming model generated: its content, usage and finish reason. */
+export class StreamContent {
+  readonly #content: ContentPart[] = [];
+  readonly #open = new Map<string, TextLike>();
+  /** The usage of the `finish` part; `undefined` until it arrives. */
+  usage: Usage | undefined;
+  /** The finish reason of the `finish` part; `undefined` until it arrives. */
+  finishReason: FinishReason | undefined;
+  /** The error of the last `error` part, if any. */
+  error: unknown;
+  /** True once an `error` part arrived. */
+  failed = false;
+
+  add(part: StreamPart): void {
+    switch (part.type) {
+      case 'text-start':
+      case 'reasoning-start':
+        this.#start(part.type === 'text-start' ? 'text' : 'reasoning', part.id, part.providerMetadata);
+        break;
+      case 'text-delta':
+      case 'reasoning-delta': {
+        const kind = part.type === 'text-delta' ? 'text' : 'reasoning';
+        const open = this.#open.get(`${kind}:${part.id}`) ?? this.#start(kind, part.id, undefined);
+        open.text += part.delta;
+        break;
+      }
+      case 'text-end':
+      case 'reasoning-end':
+        this.#open.delete(`${part.type === 'text-end' ? 'text' : 'reasoning'}:${part.id}`);
+        break;
+      case 'tool-call':
+      case 'tool-result':
+      case 'tool-approval-request':
+      case 'source':
+      case 'file':
+        this.#content.push(part);
+        break;
+      case 'finish':
+        this.usage = part.usage;
+        this.finishReason = part.finishReason;
+        break;
+      case 'error':
+        this.failed = true;
+        this.error = part.error;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The content generated so far, in the order its parts started. */
+  content(): ContentPart[] {
+    return this.#content;
+  }
+
+  #start(kind: 'text' | 'reasoning', id: string, providerMetadata: TextLike['providerMetadata']): TextLike {
+    const part: TextLike =
+      providerMetadata === undefined ? { type: kind, text: '' } : { type: kind, text: '', providerMetadata };
+    this.#open.set(`${kind}:${id}`, part);
+    this.#content.push(part);
+    return part;
+  }
+}
