@@ -457,6 +457,41 @@ describe('hooksMiddleware with generateText', () => {
     ]);
   });
 
+  it('shows file bytes to hooks as base64 and sends the model the prompt as it was', async () => {
+    const registry = new HookRegistry();
+    let messages: unknown;
+    await registry.register(
+      Before,
+      hook('spy', (context) => {
+        messages = (context.data.input as { messages: unknown }).messages;
+        return HookResult.continue();
+      }),
+    );
+    const inner = echoModel();
+    const model = wrapLanguageModel({ model: inner, middleware: hooksMiddleware({ registry }) });
+    const bytes = new Uint8Array([104, 105]);
+    const prompt = [
+      {
+        role: 'user' as const,
+        content: [
+          { type: 'text' as const, text: 'What is in this file?' },
+          { type: 'file' as const, mediaType: 'text/plain', data: bytes },
+        ],
+      },
+    ];
+    await model.doGenerate({ prompt });
+    expect(messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is in this file?' },
+          { type: 'file', mediaType: 'text/plain', data: 'aGk=' },
+        ],
+      },
+    ]);
+    expect(inner.doGenerateCalls[0]!.prompt).toBe(prompt);
+  });
+
   it('replays a cached tool-call answer as tool calls, not as empty text', async () => {
     const registry = new HookRegistry();
     const stored: unknown[] = [];

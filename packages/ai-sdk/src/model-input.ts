@@ -1,3 +1,4 @@
+import { base64Of } from './base64.js';
 import type { CallOptions, Prompt, PromptMessage } from './model-types.js';
 
 /** The key of `providerOptions` that carries per-call metadata for the hooks; never part of `data.input`. */
@@ -25,7 +26,7 @@ type SettingKey = (typeof SETTING_KEYS)[number];
 export interface ModelInput {
   /** The text of the last user message (its text parts, joined by newlines); '' when there is none. */
   text: string;
-  /** The whole prompt: system, user, assistant and tool messages. */
+  /** The whole prompt: system, user, assistant and tool messages (file bytes as base64). */
   messages: Prompt;
   /** The call settings that shape the answer (temperature, tools, responseFormat …); absent when none is set. */
   settings?: Partial<Pick<CallOptions, SettingKey>>;
@@ -54,9 +55,29 @@ function userText(message: PromptMessage | undefined): string {
   return text;
 }
 
+function hasBytes(message: PromptMessage): boolean {
+  if (typeof message.content === 'string') return false;
+  return message.content.some((part) => part.type === 'file' && part.data instanceof Uint8Array);
+}
+
+/**
+ * The prompt as hooks see it: file bytes as base64 strings (a form the model accepts too), so that hashing it
+ * for a cache key serializes one string, not an object with a key per byte. The prompt itself when it has none.
+ */
+function jsonSafePrompt(prompt: Prompt): Prompt {
+  if (!prompt.some(hasBytes)) return prompt;
+  return prompt.map((message): PromptMessage => {
+    if (message.role === 'system' || !hasBytes(message)) return message;
+    const content = message.content.map((part) =>
+      part.type === 'file' && part.data instanceof Uint8Array ? { ...part, data: base64Of(part.data) } : part,
+    );
+    return { ...message, content } as PromptMessage;
+  });
+}
+
 /** `data.input` for a call: the last user message's text, the prompt and the answer-shaping settings. */
 export function inputOf(params: CallOptions): ModelInput {
-  const messages = params.prompt;
+  const messages = jsonSafePrompt(params.prompt);
   const input: ModelInput = { text: userText(messages[lastUserIndex(messages)]), messages };
   let settings: Record<string, unknown> | undefined;
   for (const key of SETTING_KEYS) {

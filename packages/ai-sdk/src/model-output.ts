@@ -1,3 +1,4 @@
+import { base64Of } from './base64.js';
 import type { ContentPart, FinishReason } from './model-types.js';
 
 /** What the hooks see as `data.output` for one model call, and what a cache hook stores. */
@@ -17,15 +18,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isContentPart(value: unknown): value is ContentPart {
   return isRecord(value) && typeof value.type === 'string';
-}
-
-/** Base64 without `Buffer`, so the middleware also runs on edge runtimes. */
-function base64Of(bytes: Uint8Array): string {
-  let binary = '';
-  for (let start = 0; start < bytes.length; start += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
-  }
-  return btoa(binary);
 }
 
 function jsonSafe(part: ContentPart): ContentPart {

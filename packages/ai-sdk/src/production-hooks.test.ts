@@ -51,6 +51,15 @@ describe('hooksMiddleware with the cache hook (memory store)', () => {
     expect(second.providerMetadata).toMatchObject({ llmspell: { answeredBy: 'cache' } });
   });
 
+  it('calls the model once for identical concurrent prompts (single-flight)', async () => {
+    const { inner, model } = await cached();
+    const texts = await Promise.all(
+      Array.from({ length: 5 }, () => generateText({ model, prompt: 'Same question, same time' })),
+    );
+    expect(new Set(texts.map((result) => result.text))).toEqual(new Set(['echo: Same question, same time']));
+    expect(inner.doGenerateCalls).toHaveLength(1);
+  });
+
   it('tells apart prompts, system prompts and answer-shaping settings', async () => {
     const { inner, model } = await cached();
     await generateText({ model, prompt: 'Say hi' });
@@ -139,6 +148,31 @@ describe('hooksMiddleware with the rate-limit hook', () => {
     expect(failure).toBeInstanceOf(HookCancelledError);
     expect((failure as HookCancelledError).reason).toBe('Rate limit exceeded');
     expect(inner.doGenerateCalls).toHaveLength(2);
+  });
+
+  it('releases the concurrency permit of a call its caller aborted', async () => {
+    const limiter = new RateLimitingHook({ requestsPerWindow: 100, windowMs: 60_000, maxConcurrent: 1 });
+    const registry = await registryWith([[limiter, Priority.High, lifecycle]]);
+    const slow = echoModel();
+    const answer = slow.doGenerate;
+    slow.doGenerate = (options) =>
+      new Promise((resolve, reject) => {
+        const signal = options.abortSignal;
+        if (signal === undefined) {
+          resolve(answer(options));
+          return;
+        }
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    const model = wrapLanguageModel({ model: slow, middleware: hooksMiddleware({ registry }) });
+    const controller = new AbortController();
+    const pending = generateText({ model, prompt: 'slow', abortSignal: controller.signal, maxRetries: 0 });
+    await expect(generateText({ model, prompt: 'blocked', maxRetries: 0 })).rejects.toBeInstanceOf(
+      HookCancelledError,
+    );
+    controller.abort(new Error('caller gave up'));
+    await expect(pending).rejects.toThrow('caller gave up');
+    expect((await generateText({ model, prompt: 'admitted again' })).text).toBe('echo: admitted again');
   });
 
   it('holds a concurrency permit for the whole stream and releases it when the stream finishes or is cancelled', async () => {
