@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base';
 
-export default defineConfig(packageBuild);
+// shims: `import.meta.url` (used to load recheck lazily) also works in the CommonJS build.
+export default defineConfig({ ...packageBuild, shims: true });

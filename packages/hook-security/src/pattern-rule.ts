@@ -1,0 +1,111 @@
+import type { MappedText, NormalizedInput } from './normalize-text.js';
+
+/** Decides, match by match and left to right, whether a match counts; created fresh for every scan. */
+export type MatchFilter = (text: string, index: number, matched: string) => boolean;
+
+/** One built-in pattern. Every built-in is global, linear-time (see `pattern-safety.test.ts`) and named. */
+export interface PatternRule<Label extends string> {
+  /** Stable name reported in violations, e.g. `sql-union-select`. */
+  readonly name: string;
+  readonly label: Label;
+  readonly pattern: RegExp;
+  /** `decoded` still holds SQL comments; `stripped` is every comment-stripped form. */
+  readonly form: 'decoded' | 'stripped';
+  /** A second look at each match that a regular expression cannot take in linear time. */
+  readonly filter?: () => MatchFilter;
+}
+
+/** Where a rule matched: a range of one form of the input. */
+export interface Finding<Label extends string = string> {
+  readonly rule: string;
+  readonly label: Label;
+  readonly form: MappedText;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Runs `rules` over the forms of `input`, appending to `findings`; with `all` every match of every rule,
+ * otherwise the first accepted match of each rule.
+ */
+export function scanRules<Label extends string>(
+  rules: readonly PatternRule<Label>[],
+  input: NormalizedInput,
+  all: boolean,
+  findings: Finding<Label>[],
+): void {
+  for (const rule of rules) {
+    const forms = rule.form === 'decoded' ? [input.decoded] : input.stripped;
+    for (const form of forms) {
+      if (scanForm(rule, form, all, findings) && !all) break;
+    }
+  }
+}
+
+function scanForm<Label extends string>(
+  rule: PatternRule<Label>,
+  form: MappedText,
+  all: boolean,
+  findings: Finding<Label>[],
+): boolean {
+  const { pattern } = rule;
+  const text = form.value;
+  const filter = rule.filter?.();
+  let found = false;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    if (end === start) pattern.lastIndex++;
+    if (filter && !filter(text, start, match[0])) continue;
+    findings.push({ rule: rule.name, label: rule.label, form, start, end });
+    found = true;
+    if (!all) break;
+  }
+  pattern.lastIndex = 0;
+  return found;
+}
+
+const QUOTE = 0x27;
+const DOUBLE_QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function isLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+/**
+ * Accepts a match whose first quote would close a string the application
+ * opened: an even number of the same quotes precede it. `name = 'bob' AND age = 3` (a query someone is
+ * asking about, or Python's `x == 'a' or y == 'b'`) is balanced and passes; `bob' AND age = 3` breaks out.
+ * Apostrophes inside words (`it's`, `O'Brien`) and backslash-escaped quotes are not counted. Counting is
+ * incremental across the matches of one scan, so the whole scan stays linear.
+ */
+export function quoteBreaksOut(): MatchFilter {
+  let position = 0;
+  let singles = 0;
+  let doubles = 0;
+  return (text, start, matched) => {
+    let offset = 0;
+    while (
+      offset < matched.length &&
+      matched.charCodeAt(offset) !== QUOTE &&
+      matched.charCodeAt(offset) !== DOUBLE_QUOTE
+    ) {
+      offset++;
+    }
+    const index = start + offset;
+    for (; position < index; position++) {
+      const code = text.charCodeAt(position);
+      if (code !== QUOTE && code !== DOUBLE_QUOTE) continue;
+      if (position > 0 && text.charCodeAt(position - 1) === BACKSLASH) continue;
+      if (code === DOUBLE_QUOTE) doubles++;
+      else if (!(isLetter(text.charCodeAt(position - 1)) && isLetter(text.charCodeAt(position + 1))))
+        singles++;
+    }
+    const quote = text.charCodeAt(index);
+    if (quote === QUOTE) return singles % 2 === 0;
+    if (quote === DOUBLE_QUOTE) return doubles % 2 === 0;
+    return true;
+  };
+}

@@ -1,0 +1,228 @@
+import type { MappedText, NormalizedInput } from './normalize-text.js';
+import { type Finding, type PatternRule, scanRules } from './pattern-rule.js';
+import type { PersonalDataKind } from './violations.js';
+
+/** What lenient mode writes in place of each kind of personal data. */
+export const personalDataMasks: Readonly<Record<PersonalDataKind, string>> = Object.freeze({
+  email: '[email]',
+  'card-number': '[card number]',
+  'api-key': '[api key]',
+  secret: '[secret]',
+});
+
+/**
+ * Secrets with a recognisable shape. Case-sensitive: `AKIA…` is an AWS key, `akia…` is not. A JWT must
+ * start a token (the lookbehind), or `-eyJ-eyJ-…` would be tried from every `eyJ`.
+ */
+export const personalDataRules: readonly PatternRule<PersonalDataKind>[] = [
+  {
+    name: 'pii-api-key',
+    label: 'api-key',
+    form: 'decoded',
+    pattern: /\b(?:sk|rk|pk)-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}/g,
+  },
+  {
+    name: 'pii-stripe-key',
+    label: 'api-key',
+    form: 'decoded',
+    pattern: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g,
+  },
+  { name: 'pii-aws-key', label: 'api-key', form: 'decoded', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  {
+    name: 'pii-github-token',
+    label: 'api-key',
+    form: 'decoded',
+    pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}|\bgithub_pat_[A-Za-z0-9_]{40,}/g,
+  },
+  {
+    name: 'pii-service-token',
+    label: 'api-key',
+    form: 'decoded',
+    pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAIza[0-9A-Za-z_-]{35}|\bglpat-[A-Za-z0-9_-]{20,}/g,
+  },
+  {
+    name: 'pii-private-key',
+    label: 'api-key',
+    form: 'decoded',
+    pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/g,
+  },
+  {
+    name: 'pii-json-web-token',
+    label: 'api-key',
+    form: 'decoded',
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+  },
+  // api_key = "…"   password: …   client_secret=…   (only the value is masked)
+  {
+    name: 'pii-secret-assignment',
+    label: 'secret',
+    form: 'decoded',
+    pattern:
+      /\b(?:api[_-]?key|api[_-]?secret|secret[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|password|passwd)["']?\s*[:=]\s*["']?[A-Za-z0-9_\-+/.=!@$%^*]{12,}/gi,
+  },
+];
+
+export const SEPARATOR_THEN_VALUE = /[:=]\s*["']?/;
+
+function isLocalCharacter(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2e ||
+    code === 0x5f ||
+    code === 0x25 ||
+    code === 0x2b ||
+    code === 0x2d
+  );
+}
+
+function isDomainCharacter(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2e ||
+    code === 0x2d
+  );
+}
+
+function isLetterCode(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+function isWordCode(code: number): boolean {
+  return isLetterCode(code) || isDigitCode(code) || code === 0x5f;
+}
+
+/**
+ * Email addresses, found around each `@` without a regular expression: each character is looked at by at
+ * most the `@` before it and the `@` after it, so the scan is linear whatever the input.
+ */
+function findEmails(form: MappedText, all: boolean, findings: Finding<PersonalDataKind>[]): void {
+  const text = form.value;
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > 0 && isLocalCharacter(text.charCodeAt(start - 1))) start--;
+    while (start < at && text.charCodeAt(start) === 0x2e) start++;
+    if (start === at) continue;
+    let end = at + 1;
+    while (end < text.length && isDomainCharacter(text.charCodeAt(end))) end++;
+    while (end > at + 1 && !isLetterCode(text.charCodeAt(end - 1))) end--;
+    // Look for the dot only inside this domain (lastIndexOf could run back over the whole text).
+    let lastDot = end - 1;
+    while (lastDot > at && text.charCodeAt(lastDot) !== 0x2e) lastDot--;
+    if (lastDot <= at + 1 || end - lastDot - 1 < 2) continue;
+    let topLevelIsLetters = true;
+    for (let index = lastDot + 1; index < end; index++) {
+      if (!isLetterCode(text.charCodeAt(index))) topLevelIsLetters = false;
+    }
+    if (!topLevelIsLetters) continue;
+    findings.push({ rule: 'pii-email', label: 'email', form, start, end });
+    if (!all) return;
+  }
+}
+
+function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let index = 0; index < digits.length; index++) {
+    let digit = digits.charCodeAt(digits.length - 1 - index) - 0x30;
+    if (index % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/** The digit-group layouts card numbers are written in: 4-4-4-4(-3), 4-4-4-1..3, Amex 4-6-5, Diners 4-6-4. */
+function isCardLayout(lengths: readonly number[]): boolean {
+  if (lengths.length === 1) return lengths[0]! >= 13 && lengths[0]! <= 19;
+  if (lengths.length === 3)
+    return lengths[0] === 4 && lengths[1] === 6 && (lengths[2] === 5 || lengths[2] === 4);
+  if (lengths.length < 4 || lengths.length > 5) return false;
+  for (let index = 0; index < 3; index++) if (lengths[index] !== 4) return false;
+  if (lengths.length === 4) return lengths[3]! >= 1 && lengths[3]! <= 4;
+  return lengths[3] === 4 && lengths[4] === 3;
+}
+
+/**
+ * Card numbers: 13–19 digits in a card layout, first digit 2–6, Luhn-valid. Digits are read in groups
+ * split by single spaces or dashes; each run of groups is read once and tried from each of its groups with
+ * at most five groups, so the scan is linear.
+ */
+function findCardNumbers(form: MappedText, all: boolean, findings: Finding<PersonalDataKind>[]): void {
+  const text = form.value;
+  let position = 0;
+  while (position < text.length) {
+    if (
+      !isDigitCode(text.charCodeAt(position)) ||
+      (position > 0 && isWordCode(text.charCodeAt(position - 1)))
+    ) {
+      position++;
+      continue;
+    }
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let cursor = position;
+    for (;;) {
+      const groupStart = cursor;
+      while (cursor < text.length && isDigitCode(text.charCodeAt(cursor))) cursor++;
+      starts.push(groupStart);
+      ends.push(cursor);
+      const separator = text.charCodeAt(cursor);
+      if ((separator === 0x20 || separator === 0x2d) && isDigitCode(text.charCodeAt(cursor + 1))) cursor++;
+      else break;
+    }
+    position = cursor;
+    if (isWordCode(text.charCodeAt(cursor))) continue;
+    for (let first = 0; first < starts.length; first++) {
+      let digits = '';
+      const lengths: number[] = [];
+      for (let last = first; last < starts.length && last < first + 5; last++) {
+        digits += text.slice(starts[last], ends[last]);
+        lengths.push(ends[last]! - starts[last]!);
+        if (digits.length > 19) break;
+        if (digits.length < 13 || !isCardLayout(lengths)) continue;
+        const firstDigit = digits.charCodeAt(0);
+        if (firstDigit < 0x32 || firstDigit > 0x36 || !passesLuhn(digits)) continue;
+        findings.push({
+          rule: 'pii-card-number',
+          label: 'card-number',
+          form,
+          start: starts[first]!,
+          end: ends[last]!,
+        });
+        if (!all) return;
+        first = last;
+        break;
+      }
+    }
+  }
+}
+
+/** Runs the PII detector over `input`: emails, card numbers, API keys and assigned secrets. */
+export function scanPersonalData(
+  input: NormalizedInput,
+  all: boolean,
+  findings: Finding<PersonalDataKind>[],
+): void {
+  findEmails(input.decoded, all, findings);
+  findCardNumbers(input.decoded, all, findings);
+  const before = findings.length;
+  scanRules(personalDataRules, input, all, findings);
+  for (let index = before; index < findings.length; index++) {
+    const finding = findings[index]!;
+    if (finding.rule !== 'pii-secret-assignment') continue;
+    // Keep the name ("password:"), mask the value.
+    const matched = finding.form.value.slice(finding.start, finding.end);
+    const separator = SEPARATOR_THEN_VALUE.exec(matched);
+    if (separator)
+      findings[index] = { ...finding, start: finding.start + separator.index + separator[0].length };
+  }
+}
