@@ -1,0 +1,307 @@
+// Turns what the chaos workers reported (every call, with the rate limiter's decision and what the operation ran)
+// and what Redis holds into pass/fail checks and figures.
+
+/** USD per 1K tokens as a decimal string → integer pico-dollars per token (1 pico-dollar = 1e-12 USD). */
+function picoPerToken(per1k) {
+  const [whole, fraction = ''] = per1k.split('.');
+  // per token = per1k / 1000; in pico = per1k × 1e12 / 1000 = per1k × 1e9.
+  return BigInt(whole + fraction.padEnd(9, '0').slice(0, 9));
+}
+
+function percentile(sorted, share) {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
+}
+
+const overlaps = (call, window) => call.startMs <= window.to && call.endMs >= window.from;
+
+/** Groups one key's decisions into windows: window ends are at least windowMs apart, estimates are close. */
+function windowsOf(decisions, windowMs) {
+  const sorted = [...decisions].sort((a, b) => a.windowEnd - b.windowEnd);
+  const windows = [];
+  let current;
+  for (const decision of sorted) {
+    if (!current || decision.windowEnd - current.lastEnd > windowMs / 2) {
+      current = { firstEnd: decision.windowEnd, lastEnd: decision.windowEnd, admitted: [], rejected: [] };
+      windows.push(current);
+    }
+    current.lastEnd = decision.windowEnd;
+    (decision.decision === 'admitted' ? current.admitted : current.rejected).push(decision);
+  }
+  return windows;
+}
+
+export function analyse({ settings, faults, workers, stored, storeError, orchestratorUnhandled }) {
+  const notes = [];
+  const calls = workers.flatMap(({ report }) => report?.calls ?? []);
+  const limit = settings.rateLimit.requestsPerWindow;
+  const { windowMs } = settings.rateLimit;
+
+  // Calls by what should have happened to them.
+  let shouldSucceed = 0;
+  let succeeded = 0;
+  let servedFromCache = 0;
+  let rateLimited = 0;
+  let wronglyCancelled = 0;
+  let failed = 0;
+  let injections = 0;
+  let injectionsThrough = 0;
+  let injectionsBlocked = 0;
+  const examples = [];
+  const example = (label, call) => {
+    if (examples.length < 12)
+      examples.push(
+        `${label}: ${call.requestId} "${call.ranText ?? ''}" ${call.outcome} ${call.reason ?? ''}`,
+      );
+  };
+  for (const call of calls) {
+    if (call.kind === 'injection') {
+      injections += 1;
+      const blocked = call.outcome === 'cancelled' && call.reason?.startsWith('Security violation');
+      if (call.ran || call.outcome === 'ok' || call.outcome === 'wrong_output') {
+        injectionsThrough += 1;
+        example('injection got through', call);
+      } else if (blocked) {
+        injectionsBlocked += 1;
+      } else {
+        failed += 1;
+        example('injection failed otherwise', call);
+      }
+      continue;
+    }
+    const rejectedByLimit =
+      call.outcome === 'cancelled' &&
+      call.reason === 'Rate limit exceeded' &&
+      call.rateLimit.decision === 'rejected';
+    if (rejectedByLimit) {
+      rateLimited += 1;
+      continue;
+    }
+    shouldSucceed += 1;
+    if (call.outcome === 'ok') {
+      succeeded += 1;
+      if (!call.ran) servedFromCache += 1;
+    } else if (call.outcome === 'cancelled') {
+      wronglyCancelled += 1;
+      example('wrongly cancelled', call);
+    } else {
+      failed += 1;
+      example(call.outcome, call);
+    }
+  }
+
+  // Rate limit: per key and window, admissions decided by Redis never exceed the limit, and a window whose
+  // calls were refused was full (outside the outages, where a command that timed out may still count later).
+  const byKey = new Map();
+  let storeErrorAdmissions = 0;
+  let notConsulted = 0;
+  for (const call of calls) {
+    const { rateLimit } = call;
+    if (rateLimit.decision === 'store_error') storeErrorAdmissions += 1;
+    if (rateLimit.decision === 'not_consulted' && call.kind !== 'injection') notConsulted += 1;
+    if (rateLimit.windowEnd === null || rateLimit.windowEnd === undefined) continue;
+    const key = `chaos-agent:${call.userId}`;
+    if (!byKey.has(key)) byKey.set(key, []);
+    byKey.get(key).push({ ...rateLimit, requestId: call.requestId });
+  }
+  let windowCount = 0;
+  let overLimit = 0;
+  let countCollisions = 0;
+  let refusedInPartialWindow = 0;
+  let fullestWindow = 0;
+  for (const [key, decisions] of byKey) {
+    for (const window of windowsOf(decisions, windowMs)) {
+      windowCount += 1;
+      const admitted = window.admitted.length;
+      fullestWindow = Math.max(fullestWindow, admitted);
+      if (admitted > limit) {
+        overLimit += admitted - limit;
+        notes.push(`rate limit: ${admitted} admissions in one window of ${key} (limit ${limit})`);
+      }
+      const counts = new Set(window.admitted.map((decision) => decision.count));
+      if (counts.size !== admitted) countCollisions += admitted - counts.size;
+      const span = { from: window.firstEnd - windowMs - windowMs, to: window.lastEnd + windowMs };
+      const nearFault = faults.some((fault) => fault.from <= span.to && fault.to >= span.from);
+      if (window.rejected.length > 0 && admitted < limit && !nearFault) {
+        refusedInPartialWindow += window.rejected.length;
+        notes.push(
+          `rate limit: ${window.rejected.length} calls of ${key} refused in a window with only ${admitted} admissions`,
+        );
+      }
+    }
+  }
+
+  // Cost: Redis totals equal what the operations that ran used, exactly.
+  const inputPico = picoPerToken(settings.cost.inputPer1k);
+  const outputPico = picoPerToken(settings.cost.outputPer1k);
+  const expectedOf = (selected) => {
+    let inputTokens = 0;
+    let outputTokens = 0;
+    for (const call of selected) {
+      inputTokens += call.inputTokens;
+      outputTokens += call.outputTokens;
+    }
+    return {
+      calls: selected.length,
+      inputTokens,
+      outputTokens,
+      costPicoUsd: BigInt(inputTokens) * inputPico + BigInt(outputTokens) * outputPico,
+    };
+  };
+  const ranCalls = calls.filter((call) => call.ran);
+  const expectedCost = expectedOf(ranCalls);
+  const sameTotals = (actual, expected) =>
+    actual !== undefined &&
+    actual.calls === expected.calls &&
+    actual.inputTokens === expected.inputTokens &&
+    actual.outputTokens === expected.outputTokens &&
+    actual.costPicoUsd === expected.costPicoUsd;
+  let costExact = stored !== undefined && sameTotals(stored.component, expectedCost);
+  for (const user of settings.users) {
+    const expected = expectedOf(ranCalls.filter((call) => call.userId === user));
+    if (!stored || !sameTotals(stored.users[user], expected)) costExact = false;
+  }
+  if (storeError) notes.push(`cost: reading the totals failed: ${storeError}`);
+  const pendingCostRecords = workers.reduce((sum, { report }) => sum + (report?.pendingCostRecords ?? 0), 0);
+
+  // Process health.
+  const unhandled =
+    orchestratorUnhandled +
+    workers.reduce(
+      (sum, { exit }) => sum + (exit ? exit.unhandledRejections + exit.uncaughtExceptions : 0),
+      0,
+    );
+  const missingReports = workers.filter(({ report }) => !report).map(({ worker }) => worker);
+  const hung = workers.filter(({ hung }) => hung);
+  const badExit = workers.filter(({ exitCode, hung }) => !hung && exitCode !== 0);
+  for (const { worker, handles } of hung) {
+    notes.push(`worker ${worker} did not exit by itself; still open: ${(handles ?? ['unknown']).join(', ')}`);
+  }
+  for (const { worker, exitCode } of badExit) notes.push(`worker ${worker} exited with ${exitCode}`);
+  if (missingReports.length > 0) notes.push(`no report from worker(s) ${missingReports.join(', ')}`);
+
+  // Latency, and the bound the configured timeouts give while Redis is down.
+  const latency = (selected) => selected.map((call) => call.endMs - call.startMs).sort((a, b) => a - b);
+  const outageCalls = calls.filter((call) => faults.some((fault) => overlaps(call, fault)));
+  const byFault = Object.fromEntries(
+    faults.map((fault) => [fault.kind, latency(calls.filter((call) => overlaps(call, fault)))]),
+  );
+  const allLatency = latency(calls);
+  const outageLatency = latency(outageCalls);
+  const pathTimeoutsMs =
+    settings.rateLimit.storeTimeoutMs + 2 * settings.cache.commandTimeoutMs + settings.cost.commandTimeoutMs;
+  // A single-flight waiter also waits for the first identical call's path: twice the Redis timeouts at most.
+  const latencyBoundMs = 2 * pathTimeoutsMs + settings.operationMaxMs + settings.schedulingMarginMs;
+  const worstOutageMs = outageLatency.at(-1) ?? 0;
+
+  const sum = (name) => workers.reduce((total, { report }) => total + (report?.metrics?.[name] ?? 0), 0);
+  const eventSum = (name) => workers.reduce((total, { report }) => total + (report?.events?.[name] ?? 0), 0);
+
+  const format = (ms) => `${ms.toFixed(1)} ms`;
+  const checks = [
+    {
+      check: 'calls that should have succeeded and did',
+      value: `${succeeded} / ${shouldSucceed}`,
+      expected: 'all',
+      pass: shouldSucceed > 0 && succeeded === shouldSucceed && failed === 0,
+    },
+    {
+      check: 'calls wrongly cancelled',
+      value: String(wronglyCancelled + refusedInPartialWindow),
+      expected: '0',
+      pass: wronglyCancelled + refusedInPartialWindow === 0,
+    },
+    {
+      check: 'injection attempts that got through',
+      value: `${injectionsThrough} (of ${injections}; ${injectionsBlocked} blocked)`,
+      expected: '0',
+      pass: injections > 0 && injectionsThrough === 0 && injectionsBlocked === injections,
+    },
+    {
+      check: 'rate-limit admissions above the limit in any window',
+      value: `${overLimit + countCollisions} (${windowCount} windows, fullest ${fullestWindow}/${limit})`,
+      expected: '0',
+      pass: windowCount > 0 && overLimit === 0 && countCollisions === 0,
+    },
+    {
+      check: 'cost totals in Redis = sum of what workers ran',
+      value: stored
+        ? `${stored.component.costPicoUsd} vs ${expectedCost.costPicoUsd} pico-USD; ${stored.component.calls} vs ${expectedCost.calls} calls`
+        : 'unreadable',
+      expected: 'exact (component and each user)',
+      pass: costExact && pendingCostRecords === 0,
+    },
+    {
+      check: 'unhandled rejections / uncaught exceptions',
+      value: String(unhandled),
+      expected: '0',
+      pass: unhandled === 0,
+    },
+    {
+      check: 'workers that exited by themselves',
+      value: `${workers.length - hung.length - badExit.length} / ${workers.length}`,
+      expected: 'all',
+      pass: hung.length === 0 && badExit.length === 0 && missingReports.length === 0,
+    },
+    {
+      check: 'worst call latency while Redis was down',
+      value: `${format(worstOutageMs)} (${outageCalls.length} calls)`,
+      expected: `≤ ${latencyBoundMs} ms`,
+      pass: outageCalls.length > 0 && worstOutageMs <= latencyBoundMs,
+    },
+    {
+      check: 'faults injected',
+      value:
+        faults.map((fault) => `${fault.kind} ${Math.round(fault.to - fault.from)} ms`).join(', ') || 'none',
+      expected: 'kill, pause',
+      pass: faults.length === 2,
+    },
+  ];
+
+  const figures = {
+    calls: calls.length,
+    shouldSucceed,
+    succeeded,
+    servedFromCache,
+    rateLimited,
+    wronglyCancelled,
+    refusedInPartialWindow,
+    failed,
+    injections,
+    injectionsBlocked,
+    injectionsThrough,
+    windowCount,
+    fullestWindow,
+    overLimit,
+    countCollisions,
+    storeErrorAdmissions,
+    notConsulted,
+    expectedCost,
+    stored,
+    pendingCostRecords,
+    unhandled,
+    latency: {
+      p50: percentile(allLatency, 0.5),
+      p99: percentile(allLatency, 0.99),
+      max: allLatency.at(-1) ?? 0,
+      outageCalls: outageCalls.length,
+      outageMax: worstOutageMs,
+      killMax: byFault.kill?.at(-1) ?? 0,
+      pauseMax: byFault.pause?.at(-1) ?? 0,
+      boundMs: latencyBoundMs,
+    },
+    metrics: {
+      cacheHits: sum('cacheHits'),
+      cacheMisses: sum('cacheMisses'),
+      cacheErrors: sum('cacheErrors'),
+      rateLimitStoreErrors: sum('rateLimitStoreErrors'),
+      costStoreErrors: sum('costStoreErrors'),
+      hookFailures: sum('hookFailures'),
+      hookTimeouts: sum('hookTimeouts'),
+      hookSkips: sum('hookSkips'),
+      circuitsOpened: eventSum('hook.circuit_opened'),
+    },
+  };
+  notes.push(...examples);
+  return { passed: checks.every((check) => check.pass), checks, figures, notes };
+}

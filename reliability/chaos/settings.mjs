@@ -1,0 +1,40 @@
+// Every number of the chaos soak in one place; the orchestrator and the workers read the same object.
+
+export const settings = {
+  /** Worker processes, each with its own registry, hooks and Redis connections. */
+  workers: 4,
+  /** Agent calls per worker. */
+  callsPerWorker: 1_000,
+  /** Calls a worker keeps in flight at once. */
+  lanesPerWorker: 3,
+  /** Pause of a lane between two calls, in ms. */
+  thinkMs: 45,
+  /** The simulated model call takes between these, in ms. */
+  operationMinMs: 3,
+  operationMaxMs: 15,
+  /** Shares of each kind of call (the rest are unique benign prompts). */
+  repeatedShare: 0.25,
+  injectionShare: 0.15,
+  /** Users the calls are spread over; the rate limit is per (component, user) across all workers. */
+  users: ['ann', 'bob', 'cem'],
+  rateLimit: { requestsPerWindow: 25, windowMs: 1_000, storeTimeoutMs: 250 },
+  cache: { commandTimeoutMs: 100, ttlMs: 60_000 },
+  cost: { commandTimeoutMs: 250, model: 'chaos-model', inputPer1k: '0.0015', outputPer1k: '0.002' },
+  /**
+   * Executor settings. Slow calls count from 1 s, above every store timeout (see RESULTS.md, "Choices");
+   * `--default-breaker` runs the soak with the executor's default breaker instead, to show why.
+   */
+  executor:
+    process.env.CHAOS_DEFAULT_BREAKER === '1' || process.argv.includes('--default-breaker')
+      ? { defaultTimeoutMs: 1_000 }
+      : { defaultTimeoutMs: 1_000, circuitBreaker: { slowCallMs: 1_000 } },
+  /** Share of all calls done when Redis is killed, and when it is paused (SIGSTOP). */
+  killAtProgress: 0.25,
+  pauseAtProgress: 0.6,
+  /** How long Redis stays killed, and paused. */
+  outageMs: 2_000,
+  /** Time for scheduling on a loaded 2-core machine, on top of the configured timeouts. */
+  schedulingMarginMs: 500,
+  /** How long a worker may take to exit after it reported; longer means an open handle. */
+  exitGraceMs: 10_000,
+};
