@@ -19,8 +19,6 @@ const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Past this the soak gives up: it must finish well inside the 5 minutes CI allows. */
 const maxRunMs = 240_000;
-/** `--default-breaker`: the executor's default circuit breaker; prints the checks, leaves RESULTS.md alone. */
-const defaultBreaker = process.argv.includes('--default-breaker');
 
 let ownUnhandled = 0;
 process.on('unhandledRejection', (reason) => {
@@ -71,7 +69,6 @@ for (let worker = 0; worker < settings.workers; worker += 1) {
       CHAOS_WORKER: String(worker),
       CHAOS_REDIS_URL: redis.url,
       CHAOS_RUN_ID: runId,
-      ...(defaultBreaker ? { CHAOS_DEFAULT_BREAKER: '1' } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -234,10 +231,9 @@ const environment = {
   redisVersion,
   elapsedMs,
 };
-if (!defaultBreaker)
-  writeFileSync(join(here, '..', 'RESULTS.md'), renderResults({ settings, result, environment }));
+writeFileSync(join(here, '..', 'RESULTS.md'), renderResults({ settings, result, environment }));
 console.log(
   `\nchaos: ${result.passed ? 'PASSED' : 'FAILED'} in ${(elapsedMs / 1000).toFixed(1)} s` +
-    (defaultBreaker ? ' with the default circuit breaker' : '; figures in reliability/RESULTS.md'),
+    '; figures in reliability/RESULTS.md',
 );
 process.exitCode = result.passed ? 0 : 1;

@@ -19,7 +19,6 @@ import {
   seed,
   type Tally,
 } from './__fixtures__/arbitraries.js';
-import { knownDefects } from './__fixtures__/known-defects.js';
 
 const milliseconds = fc.integer({ min: 0, max: 120_000 });
 const count = fc.integer({ min: 0, max: 1_000 });
@@ -56,9 +55,6 @@ describe('hook constructors given random JSON-ish options', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.oneof(text, jsonish), options, async (id, given) => {
-        fc.pre(
-          !knownDefects.loggingHookNullOptions(given) && !knownDefects.loggingHookNullPrototypeValue(given),
-        );
         await configErrorOrValue(() => new LoggingHook(id as string, given as never), tally);
       }),
       { seed, numRuns: 300 },
@@ -81,7 +77,6 @@ describe('hook constructors given random JSON-ish options', () => {
     await fc.assert(
       fc.asyncProperty(storeOptions, hookOptions, async (forStore, forHook) => {
         await configErrorOrValue(() => new MemoryCacheStore(forStore as never), storeTally);
-        fc.pre(!knownDefects.cachingHookNullOptions(forHook));
         const hook = await configErrorOrValue(() => new CachingHook(forHook as never), tally);
         await hook?.onUnregister();
       }),
@@ -203,7 +198,6 @@ describe('hook constructors given random JSON-ish options', () => {
       fc.asyncProperty(options, connection, storeOptions, async (given, where, forStore) => {
         const hook = await configErrorOrValue(() => new CostTrackingHook(given as never), tally);
         await hook?.close();
-        fc.pre(!knownDefects.redisCostStoreNullConnection(where));
         const store = await configErrorOrValue(
           () => new RedisCostStore(where as never, forStore as never),
           storeTally,
@@ -342,7 +336,6 @@ describe('HookRegistry given random registrations', () => {
     const priority = fc.oneof(fc.constant(undefined), fc.integer(), awkwardNumber, jsonish);
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(point, hook, priority), { maxLength: 4 }), async (entries) => {
-        fc.pre(entries.every(([, , order]) => !knownDefects.registryNullPrototypePriority(order)));
         const registry = new HookRegistry();
         const attempt = async (register: () => Promise<void>) => {
           try {

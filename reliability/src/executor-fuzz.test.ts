@@ -12,7 +12,6 @@ import { HookRegistry } from '@llmspell/registry';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonish, quietLogger, seed } from './__fixtures__/arbitraries.js';
-import { knownDefects } from './__fixtures__/known-defects.js';
 
 const defaultTimeoutMs = 25;
 const maxDelayMs = 40;
@@ -179,16 +178,6 @@ describe('HookExecutor against random hooks', () => {
     });
     await fc.assert(
       fc.asyncProperty(scenario, async ({ hooks, abortAfterMs, breaker }) => {
-        fc.pre(
-          hooks.every(
-            ({ behaviour: act }) =>
-              !(
-                'value' in act &&
-                act.value instanceof Hostile &&
-                knownDefects.executorHostileValue(act.kind, act.value.kind)
-              ),
-          ),
-        );
         const registry = new HookRegistry();
         const ids = hooks.map((_, index) => `hook-${index}`);
         for (const [index, spec] of hooks.entries()) {

@@ -108,38 +108,46 @@ export const HookResult = Object.freeze({
   skipped(reason: string): HookResult {
     return { type: 'skipped', reason: requireString('skipped', 'reason', reason) };
   },
-  /** True when `value` is a well-formed `HookResult` of any variant. */
+  /** True when `value` is a well-formed `HookResult` of any variant. Never throws, even on hostile objects. */
   isHookResult(value: unknown): value is HookResult {
-    if (value === null || typeof value !== 'object') return false;
-    const candidate = value as Record<string, unknown>;
-    switch (candidate.type) {
-      case 'continue':
-        return true;
-      case 'modified':
-        return isPlainObject(candidate.data);
-      case 'cancel':
-      case 'skipped':
-        return typeof candidate.reason === 'string';
-      case 'redirect':
-        return typeof candidate.target === 'string';
-      case 'replace':
-        return 'result' in candidate;
-      case 'retry':
-        return (
-          isNonNegativeFinite(candidate.delayMs) &&
-          Number.isInteger(candidate.maxAttempts) &&
-          (candidate.maxAttempts as number) >= 1
-        );
-      case 'fork':
-        return Array.isArray(candidate.operations) && candidate.operations.every(isForkOperation);
-      case 'cache':
-        return (
-          'result' in candidate &&
-          isNonNegativeFinite(candidate.ttlMs) &&
-          (candidate.key === undefined || typeof candidate.key === 'string')
-        );
-      default:
-        return false;
+    try {
+      return isWellFormed(value);
+    } catch {
+      return false;
     }
   },
 });
+
+function isWellFormed(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const candidate = value as Record<string, unknown>;
+  switch (candidate.type) {
+    case 'continue':
+      return true;
+    case 'modified':
+      return isPlainObject(candidate.data);
+    case 'cancel':
+    case 'skipped':
+      return typeof candidate.reason === 'string';
+    case 'redirect':
+      return typeof candidate.target === 'string';
+    case 'replace':
+      return 'result' in candidate;
+    case 'retry':
+      return (
+        isNonNegativeFinite(candidate.delayMs) &&
+        Number.isInteger(candidate.maxAttempts) &&
+        (candidate.maxAttempts as number) >= 1
+      );
+    case 'fork':
+      return Array.isArray(candidate.operations) && candidate.operations.every(isForkOperation);
+    case 'cache':
+      return (
+        'result' in candidate &&
+        isNonNegativeFinite(candidate.ttlMs) &&
+        (candidate.key === undefined || typeof candidate.key === 'string')
+      );
+    default:
+      return false;
+  }
+}

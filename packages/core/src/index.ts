@@ -1,6 +1,7 @@
 export { canonicalJson } from './canonical-json.js';
 export type { ComponentId, ComponentType } from './component-id.js';
 export { componentId } from './component-id.js';
+export { describeValue } from './describe-value.js';
 export { HookCancelledError } from './errors/hook-cancelled-error.js';
 export type { ConfigIssue } from './errors/hook-config-error.js';
 export { HookConfigError } from './errors/hook-config-error.js';

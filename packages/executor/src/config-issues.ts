@@ -1,20 +1,10 @@
-import type { ConfigIssue } from '@llmspell/core';
+import { type ConfigIssue, describeValue } from '@llmspell/core';
 
 /** The largest delay `setTimeout` honours; anything above fires at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-/** A readable rendering of a bad option value for an issue message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return String(value);
-  }
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'function') return 'a function';
-  return typeof value;
-}
+/** A short description of a value for a message; never throws (see core's `describeValue`). */
+export const describe = describeValue;
 
 /** True for a non-null, non-array object. */
 export function isRecord(value: unknown): value is Record<string, unknown> {

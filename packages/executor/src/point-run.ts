@@ -1,5 +1,6 @@
 import {
   applyMergePatch,
+  describeValue,
   type EventSink,
   type HookContext,
   type HookPoint,
@@ -31,14 +32,19 @@ const CONTINUE = HookResult.continue();
 
 type FailureKind = 'failed' | 'timeout';
 
-/** Thrown values that are not `Error`s are wrapped so every record's `error` is an Error. */
+/** Thrown values that are not `Error`s are wrapped so every record's `error` is an Error. Never throws. */
 function toError(value: unknown, hookId: string): Error {
-  if (value instanceof Error) return value;
+  try {
+    // Reading `message` proves the Error is usable in records and logs.
+    if (value instanceof Error && typeof value.message === 'string') return value;
+  } catch {
+    // `instanceof` on a revoked proxy throws: it is certainly not an Error we can use.
+  }
   let shown: string;
   try {
     shown = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   } catch {
-    shown = String(value);
+    shown = describeValue(value);
   }
   return new LlmspellError(`Hook '${hookId}' threw a non-Error value: ${shown}`, { cause: value });
 }
@@ -138,7 +144,7 @@ export class PointRun implements Deadline {
       }
       if (isThenable(value)) return this.#wait(index, value, startedAtMs);
       const measured = startedAtMs >= 0;
-      const stop = this.#complete(slot, value, this.#measure(slot, startedAtMs), measured);
+      const stop = this.#completeSafely(slot, value, this.#measure(slot, startedAtMs), measured);
       if (stop !== undefined) return stop;
       this.#index++;
     }
@@ -162,7 +168,14 @@ export class PointRun implements Deadline {
     this.#callStartedAtMs = startedAtMs >= 0 ? startedAtMs : performance.now();
     this.deadlineAtMs = this.#callStartedAtMs + slot.timeoutMs;
     // Handlers are attached at once, so a late rejection from an abandoned call is never unhandled.
-    Promise.resolve(thenable).then(
+    let settled: Promise<unknown>;
+    try {
+      settled = Promise.resolve(thenable);
+    } catch (error) {
+      // A promise whose `constructor` getter throws: Promise.resolve itself throws.
+      settled = Promise.reject(error);
+    }
+    settled.then(
       (value) => this.#fulfilled(index, value),
       (reason: unknown) => this.#rejected(index, reason),
     );
@@ -180,7 +193,7 @@ export class PointRun implements Deadline {
     const durationMs = performance.now() - this.#callStartedAtMs;
     slot.observe(durationMs, true);
     this.#observe(durationMs, slot);
-    this.#settle(this.#complete(slot, value, durationMs, true));
+    this.#settle(this.#completeSafely(slot, value, durationMs, true));
   }
 
   #rejected(index: number, reason: unknown): void {
@@ -208,6 +221,23 @@ export class PointRun implements Deadline {
       outcome = this.#advance();
     }
     if (outcome !== undefined) this.#resolve?.(outcome);
+  }
+
+  /**
+   * `#complete`, for answers that may be hostile (getters that throw while the answer is applied): such an
+   * answer is the hook's failure, never the executor's, so the point always settles.
+   */
+  #completeSafely(
+    slot: HookSlot,
+    value: unknown,
+    durationMs: number,
+    measured: boolean,
+  ): ExecutionOutcome | undefined {
+    try {
+      return this.#complete(slot, value, durationMs, measured);
+    } catch (error) {
+      return this.#fail(slot, toError(error, slot.hookId), durationMs, 'failed');
+    }
   }
 
   /** A hook answered; validates the answer and applies it. Returns the outcome when the point stops here. */

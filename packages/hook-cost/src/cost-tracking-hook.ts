@@ -90,6 +90,9 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The longest a call of this hook waits for its store, with margin (see `metadata()`). */
+const STORE_WAIT_BOUND_MS = 3_000;
+
 /**
  * Tracks what LLM calls cost, exactly (integer pico-dollars), per component and per user; alerts once
  * when a component crosses `alertThresholdUsd`; enforces budgets before calls. Register it at
@@ -167,6 +170,11 @@ export class CostTrackingHook implements Hook {
       description: 'Exact token-cost tracking with threshold alerts and budgets',
       tags: ['cost', 'budget'],
       failurePolicy: 'open',
+      // Store calls are bounded by the store's own timeouts (a RedisCostStore: connect 2 s, commands 0.5 s) and
+      // a failed write is kept and replayed. The executor must not abandon a bounded wait, nor count it as a
+      // slow call: an open circuit would skip the hook and those calls would never be charged.
+      timeoutMs: STORE_WAIT_BOUND_MS,
+      slowCallMs: STORE_WAIT_BOUND_MS,
     };
   }
 

@@ -1,3 +1,4 @@
+import { describeValue } from '@llmspell/core';
 import { Redis, type RedisOptions } from 'ioredis';
 import type {
   CostScope,
@@ -91,7 +92,16 @@ export class RedisCostStore implements CostStore {
   #closed = false;
 
   constructor(connection: RedisConnection, options: RedisCostStoreOptions = {}) {
-    validateOptions('RedisCostStore', optionsSchema, options);
+    const connectionIssues =
+      typeof connection === 'string' || (typeof connection === 'object' && connection !== null)
+        ? []
+        : [
+            {
+              path: '/connection',
+              message: `must be a Redis URL, an ioredis client or ioredis options, got ${describeValue(connection)}`,
+            },
+          ];
+    validateOptions('RedisCostStore', optionsSchema, options, () => connectionIssues);
     const {
       keyPrefix = 'llmspell:cost:',
       commandTimeoutMs = 500,

@@ -1,5 +1,6 @@
 import {
   consoleLogger,
+  describeValue,
   type Hook,
   HookConfigError,
   type HookContext,
@@ -35,7 +36,7 @@ export interface LoggingHookOptions {
 
 function positiveInteger(issues: { path: string; message: string }[], name: string, value: unknown): void {
   if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < 1)) {
-    issues.push({ path: `/${name}`, message: `must be a positive integer, got ${String(value)}` });
+    issues.push({ path: `/${name}`, message: `must be a positive integer, got ${describeValue(value)}` });
   }
 }
 
@@ -53,6 +54,11 @@ export class LoggingHook implements Hook {
   readonly #priority: number;
 
   constructor(id = 'logging', options: LoggingHookOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new HookConfigError('LoggingHook', [
+        { path: '/', message: `options must be an object, got ${describeValue(options)}` },
+      ]);
+    }
     const {
       logInputs = true,
       logOutputs = true,
@@ -70,17 +76,26 @@ export class LoggingHook implements Hook {
     positiveInteger(issues, 'maxValueLength', maxValueLength);
     positiveInteger(issues, 'maxDepth', maxDepth);
     positiveInteger(issues, 'maxItems', maxItems);
-    if (!['debug', 'info', 'warn'].includes(level)) {
+    const levelValid = level === 'debug' || level === 'info' || level === 'warn';
+    if (!levelValid) {
       issues.push({
         path: '/level',
-        message: `must be 'debug', 'info' or 'warn', got ${JSON.stringify(level)}`,
+        message: `must be 'debug', 'info' or 'warn', got ${describeValue(level)}`,
       });
     }
+    if (typeof logInputs !== 'boolean') issues.push({ path: '/logInputs', message: 'must be true or false' });
+    if (typeof logOutputs !== 'boolean')
+      issues.push({ path: '/logOutputs', message: 'must be true or false' });
     if (!(secretKeys instanceof RegExp)) issues.push({ path: '/secretKeys', message: 'must be a RegExp' });
-    if (!logger || typeof logger[level] !== 'function' || typeof logger.error !== 'function') {
+    if (
+      logger === null ||
+      typeof logger !== 'object' ||
+      (levelValid && typeof logger[level] !== 'function') ||
+      typeof logger.error !== 'function'
+    ) {
       issues.push({
         path: '/logger',
-        message: `must be a pino-compatible logger with ${level}() and error()`,
+        message: 'must be a pino-compatible logger with debug/info/warn/error methods',
       });
     }
     if (!Number.isSafeInteger(priority)) issues.push({ path: '/priority', message: 'must be an integer' });

@@ -110,12 +110,19 @@ export class RateLimitingHook implements Hook {
       tags: ['rate-limit'],
       priority: Priority.High,
       failurePolicy: 'open',
-      // The executor must not give up on a call while the hook is still within its own bounded waits.
-      ...(ownWaitMs > 0 ? { timeoutMs: ownWaitMs + METADATA_TIMEOUT_MARGIN_MS } : {}),
+      // The executor must not give up on a call while the hook is still within its own bounded waits, nor
+      // count such a wait as a slow call: an open circuit would skip the hook, turning onStoreError 'deny'
+      // and queue mode into 'admit everything'.
+      ...(ownWaitMs > 0
+        ? {
+            timeoutMs: ownWaitMs + METADATA_TIMEOUT_MARGIN_MS,
+            slowCallMs: ownWaitMs + METADATA_TIMEOUT_MARGIN_MS,
+          }
+        : {}),
     });
   }
 
-  /** Priority High, fail-open; in queue mode or with Redis, a `timeoutMs` that covers the hook's own waits. */
+  /** Priority High, fail-open; in queue mode or with Redis, `timeoutMs` and `slowCallMs` that cover the hook's own waits. */
   metadata(): HookMetadata {
     return this.#metadata;
   }

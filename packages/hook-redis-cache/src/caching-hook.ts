@@ -60,8 +60,8 @@ const keyState = 'redis-cache:key';
 const flightState = 'redis-cache:flight';
 const lookupFailedState = 'redis-cache:lookup-failed';
 
-function storeIssues(options: CachingHookOptions): ConfigIssue[] {
-  const { store } = options;
+function storeIssues(options: CachingHookOptions | null): ConfigIssue[] {
+  const { store } = options ?? {};
   if (store === undefined || store === null || typeof store !== 'object') return [];
   const missing = (['get', 'set', 'delete', 'close'] as const).filter(
     (method) => typeof store[method] !== 'function',
@@ -71,8 +71,8 @@ function storeIssues(options: CachingHookOptions): ConfigIssue[] {
     : [{ path: '/store', message: `must be a CacheStore; it has no ${missing.join(', ')} method` }];
 }
 
-function jitterIssues(options: CachingHookOptions): ConfigIssue[] {
-  const { ttlMs = 300_000, ttlJitterMs = 0 } = options;
+function jitterIssues(options: CachingHookOptions | null): ConfigIssue[] {
+  const { ttlMs = 300_000, ttlJitterMs = 0 } = options ?? {};
   return Number.isInteger(ttlMs) && ttlMs >= 1 && Number.isInteger(ttlJitterMs) && ttlJitterMs >= ttlMs
     ? [{ path: '/ttlJitterMs', message: `must be less than ttlMs (${ttlMs}), got ${ttlJitterMs}` }]
     : [];

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Hook, type HookPoint, isHookPoint, PluginLoadError } from '@llmspell/core';
+import { describeValue, type Hook, type HookPoint, isHookPoint, PluginLoadError } from '@llmspell/core';
 import type { HookPlugin } from './hook-plugin.js';
 
 type PluginModule = Record<string, unknown>;
@@ -69,7 +69,10 @@ async function pluginFromHookFactory(specifier: string, module: PluginModule): P
 /** Imports `specifier` and finds the plugin in it; every problem is a `PluginLoadError` naming the file. */
 export async function loadPluginModule(specifier: string): Promise<HookPlugin> {
   if (typeof specifier !== 'string' || specifier.length === 0) {
-    throw new PluginLoadError(String(specifier), 'the specifier must be a non-empty path or package name');
+    throw new PluginLoadError(
+      describeValue(specifier),
+      'the specifier must be a non-empty path or package name',
+    );
   }
   const where = isPathLike(specifier) && !specifier.startsWith('file:') ? resolve(specifier) : specifier;
   let module: PluginModule;

@@ -1,4 +1,4 @@
-import { type Hook, HookRegistrationError, isHookPoint } from '@llmspell/core';
+import { describeValue, type Hook, HookRegistrationError, isHookPoint } from '@llmspell/core';
 
 /** Throws a `HookRegistrationError` unless `hook` has a non-empty string `id` and an `execute` function. */
 export function assertHook(hook: unknown, where: string): asserts hook is Hook {
@@ -29,7 +29,7 @@ export function assertPoint(point: unknown, where: string): void {
 export function assertPriority(priority: unknown, where: string): void {
   if (priority !== undefined && !Number.isSafeInteger(priority)) {
     throw new HookRegistrationError(
-      `${where}: priority must be a finite integer (see Priority), got ${String(priority)}`,
+      `${where}: priority must be a finite integer (see Priority), got ${describeValue(priority)}`,
     );
   }
 }

@@ -21,9 +21,13 @@ export class InvalidHookResultError extends LlmspellError {
 }
 
 function describeResult(value: unknown): string {
-  if (value !== null && typeof value === 'object' && 'type' in value) {
-    const type = (value as { type: unknown }).type;
-    return `a malformed result of type ${describe(type)}`;
+  try {
+    if (value !== null && typeof value === 'object' && 'type' in value) {
+      const type = (value as { type: unknown }).type;
+      return `a malformed result of type ${describe(type)}`;
+    }
+  } catch {
+    // Reading the value threw (a throwing getter, a revoked proxy): describe it without looking inside.
   }
   return describe(value);
 }
