@@ -53,6 +53,28 @@ function decidedBy(outcome: ExecutionOutcome): string | undefined {
   return outcome.records[outcome.records.length - 1]?.hookId;
 }
 
+/**
+ * `operation`, or a rejection with the signal's reason as soon as the caller aborts: an operation that ignores
+ * its signal cannot keep the call (and what hooks took at Before) waiting. A late rejection is still handled.
+ */
+function untilAborted<T>(operation: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return operation;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    operation.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Waits `delayMs`; rejects with the signal's reason if it aborts first. The timer is a deadline a caller awaits. */
 function sleep(delayMs: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -109,6 +131,8 @@ function validateCallOptions(options: unknown): asserts options is ComponentExec
  * 2. The operation; when it throws, the Error point with `data.error` — retry runs it again, replace answers.
  * 3. After with `data.output` — replace changes the output, cancel throws, retry runs the operation again.
  * 4. Returns `data.output`.
+ * Any other abnormal end (a cancel, the caller's abort, an unknown redirect target) runs the Error point once
+ * with that error in `data.error`, so hooks can release what they took at Before; then the call rejects.
  * The operation runs at most `maxAttempts` times in all (the latest retry result's bound).
  */
 export async function runLifecycle<Input, Output>(
@@ -130,122 +154,137 @@ export async function runLifecycle<Input, Output>(
     signal,
   });
   const data = context.data;
+  // Errors the Error point has already seen (the operation threw and the Error point chose to rethrow).
+  const seenByErrorPoint = new WeakSet<object>();
 
-  // 1. Before (a retry answer re-runs the point after its delay, within its bound).
-  let before: ExecutionOutcome;
-  for (let evaluations = 1; ; evaluations++) {
-    before = await executor.execute(points.before, context);
-    signal?.throwIfAborted();
-    const result = before.result;
-    if (result.type !== 'retry') break;
-    if (evaluations >= result.maxAttempts) {
-      throw new HookCancelledError({
-        reason: `hooks still asked to retry after ${evaluations} attempts`,
-        hookPoint: points.before,
-        hookId: decidedBy(before),
-      });
-    }
-    await sleep(result.delayMs, signal);
-  }
-
-  let operation = (): Promise<Output> => spec.operation(data.input as Input, context);
-  let output: Output | undefined;
-  let answered = false;
-  let forks: Promise<void> | undefined;
-  const decision = before.result;
-  switch (decision.type) {
-    case 'cancel':
-      throw new HookCancelledError({
-        reason: decision.reason,
-        hookPoint: points.before,
-        hookId: decidedBy(before),
-      });
-    case 'cache':
-      data.cached = true;
-      output = decision.result as Output;
-      answered = true;
-      break;
-    case 'replace':
-      output = decision.result as Output;
-      answered = true;
-      break;
-    case 'redirect': {
-      const redirects = spec.redirects ?? {};
-      const target = Object.hasOwn(redirects, decision.target) ? redirects[decision.target] : undefined;
-      if (target === undefined) {
-        throw new UnknownRedirectTargetError({
-          target: decision.target,
-          componentId: spec.componentId,
-          known: Object.keys(redirects),
+  try {
+    // 1. Before (a retry answer re-runs the point after its delay, within its bound).
+    let before: ExecutionOutcome;
+    for (let evaluations = 1; ; evaluations++) {
+      before = await executor.execute(points.before, context);
+      signal?.throwIfAborted();
+      const result = before.result;
+      if (result.type !== 'retry') break;
+      if (evaluations >= result.maxAttempts) {
+        throw new HookCancelledError({
+          reason: `hooks still asked to retry after ${evaluations} attempts`,
+          hookPoint: points.before,
           hookId: decidedBy(before),
         });
       }
-      operation = () => target.execute(data.input as Input, { metadata: { ...context.metadata }, signal });
-      break;
+      await sleep(result.delayMs, signal);
     }
-    case 'fork':
-      forks = startForks(spec, decision.operations, context);
-      break;
-    default:
-      break;
-  }
 
-  // 2. The operation, with the Error point deciding on failures.
-  let attempts = 0;
-  const runOperation = async (): Promise<Output> => {
-    for (;;) {
-      signal?.throwIfAborted();
-      attempts++;
-      try {
-        const result = await operation();
-        delete data.error;
-        return result;
-      } catch (error) {
-        signal?.throwIfAborted();
-        data.error = error;
-        const outcome = await executor.execute(points.error, context.child(points.error));
-        signal?.throwIfAborted();
-        const answer = outcome.result;
-        if (answer.type === 'replace') return answer.result as Output;
-        if (answer.type === 'retry' && attempts < answer.maxAttempts) {
-          await sleep(answer.delayMs, signal);
-          continue;
+    let operation = (): Promise<Output> => spec.operation(data.input as Input, context);
+    let output: Output | undefined;
+    let answered = false;
+    let forks: Promise<void> | undefined;
+    const decision = before.result;
+    switch (decision.type) {
+      case 'cancel':
+        throw new HookCancelledError({
+          reason: decision.reason,
+          hookPoint: points.before,
+          hookId: decidedBy(before),
+        });
+      case 'cache':
+        data.cached = true;
+        output = decision.result as Output;
+        answered = true;
+        break;
+      case 'replace':
+        output = decision.result as Output;
+        answered = true;
+        break;
+      case 'redirect': {
+        const redirects = spec.redirects ?? {};
+        const target = Object.hasOwn(redirects, decision.target) ? redirects[decision.target] : undefined;
+        if (target === undefined) {
+          throw new UnknownRedirectTargetError({
+            target: decision.target,
+            componentId: spec.componentId,
+            known: Object.keys(redirects),
+            hookId: decidedBy(before),
+          });
         }
-        throw error;
+        operation = () => target.execute(data.input as Input, { metadata: { ...context.metadata }, signal });
+        break;
       }
+      case 'fork':
+        forks = startForks(spec, decision.operations, context);
+        break;
+      default:
+        break;
     }
-  };
-  if (!answered) output = await runOperation();
-  if (forks !== undefined) await forks;
 
-  // 3. After (a retry answer runs the operation again, within its bound).
-  const afterContext = context.child(points.after);
-  for (;;) {
-    spec.describeOutput(output as Output, data);
-    const after = await executor.execute(points.after, afterContext);
-    signal?.throwIfAborted();
-    const answer = after.result;
-    if (answer.type === 'cancel') {
-      throw new HookCancelledError({
-        reason: answer.reason,
-        hookPoint: points.after,
-        hookId: decidedBy(after),
-      });
-    }
-    if (answer.type === 'replace') {
-      data.output = answer.result;
+    // 2. The operation, with the Error point deciding on failures.
+    let attempts = 0;
+    const runOperation = async (): Promise<Output> => {
+      for (;;) {
+        signal?.throwIfAborted();
+        attempts++;
+        try {
+          const result = await untilAborted(Promise.resolve(operation()), signal);
+          delete data.error;
+          return result;
+        } catch (error) {
+          signal?.throwIfAborted();
+          data.error = error;
+          const outcome = await executor.execute(points.error, context.child(points.error));
+          signal?.throwIfAborted();
+          const answer = outcome.result;
+          if (answer.type === 'replace') return answer.result as Output;
+          if (answer.type === 'retry' && attempts < answer.maxAttempts) {
+            await sleep(answer.delayMs, signal);
+            continue;
+          }
+          if (typeof error === 'object' && error !== null) seenByErrorPoint.add(error);
+          throw error;
+        }
+      }
+    };
+    if (!answered) output = await runOperation();
+    if (forks !== undefined) await forks;
+
+    // 3. After (a retry answer runs the operation again, within its bound).
+    const afterContext = context.child(points.after);
+    for (;;) {
+      spec.describeOutput(output as Output, data);
+      const after = await executor.execute(points.after, afterContext);
+      signal?.throwIfAborted();
+      const answer = after.result;
+      if (answer.type === 'cancel') {
+        throw new HookCancelledError({
+          reason: answer.reason,
+          hookPoint: points.after,
+          hookId: decidedBy(after),
+        });
+      }
+      if (answer.type === 'replace') {
+        data.output = answer.result;
+        break;
+      }
+      if (answer.type === 'retry' && attempts < answer.maxAttempts) {
+        await sleep(answer.delayMs, signal);
+        delete data.cached;
+        output = await runOperation();
+        continue;
+      }
       break;
     }
-    if (answer.type === 'retry' && attempts < answer.maxAttempts) {
-      await sleep(answer.delayMs, signal);
-      delete data.cached;
-      output = await runOperation();
-      continue;
+    // 4.
+    return data.output as Output;
+  } catch (error) {
+    // The call ends abnormally (a cancel, an abort, a bad redirect) without the Error point having seen it:
+    // run it once anyway, so hooks that took something at Before (a rate-limit permit, a single-flight slot,
+    // a budget reservation) give it back. Its answer cannot change the outcome, and its own failures are ignored.
+    if (!(typeof error === 'object' && error !== null && seenByErrorPoint.has(error))) {
+      data.error = error;
+      const cleanup = context.child(points.error).withSignal(new AbortController().signal);
+      await executor.execute(points.error, cleanup).catch(() => undefined);
     }
-    break;
+    throw error;
   }
-  // 4.
-  return data.output as Output;
 }
 
 /** Runs each forked operation through the `fork` option beside the main one; results land at `data.forks[id]`. */
