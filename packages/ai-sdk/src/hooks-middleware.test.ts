@@ -111,6 +111,27 @@ describe('hooksMiddleware with generateText', () => {
     expect(inner.doGenerateCalls).toHaveLength(0);
   });
 
+  it('runs AgentError once as cleanup when a later Before hook cancels, as createAgent does', async () => {
+    const registry = new HookRegistry();
+    const errorsSeen: unknown[] = [];
+    await registry.register(
+      Before,
+      hook('guard', () => HookResult.cancel('over budget')),
+      10,
+    );
+    await registry.register(
+      AgentError,
+      hook('witness', (context) => {
+        errorsSeen.push(context.data.error);
+        return HookResult.continue();
+      }),
+    );
+    const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
+    await expect(generateText({ model, prompt: 'hi' })).rejects.toBeInstanceOf(HookCancelledError);
+    expect(errorsSeen).toHaveLength(1);
+    expect(HookCancelledError.isInstance(errorsSeen[0])).toBe(true);
+  });
+
   it('answers a cache result without calling the model, and After sees data.cached', async () => {
     const registry = new HookRegistry();
     const afterData: Record<string, unknown>[] = [];

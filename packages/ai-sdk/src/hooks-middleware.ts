@@ -73,6 +73,15 @@ export function hooksMiddleware(options: HooksMiddlewareOptions): LanguageModelM
 
   const generate = async (params: CallOptions, model: LanguageModelV3): Promise<GenerateResult> => {
     const call = new ModelCall(setup, params, model);
+    try {
+      return await generateThrough(call, params);
+    } catch (error) {
+      await call.cleanup(error);
+      throw error;
+    }
+  };
+
+  const generateThrough = async (call: ModelCall, params: CallOptions): Promise<GenerateResult> => {
     const data = call.data;
     let answer = await call.before();
     for (;;) {
@@ -109,14 +118,19 @@ export function hooksMiddleware(options: HooksMiddlewareOptions): LanguageModelM
 
   const stream = async (params: CallOptions, model: LanguageModelV3): Promise<StreamResult> => {
     const call = new ModelCall(setup, params, model);
-    let answer = await call.before();
-    if (answer === undefined) {
-      const ran = await call.run((target, options) => target.doStream(options));
-      if ('result' in ran) return { ...ran.result, stream: observeStream(call, ran.result.stream, false) };
-      answer = ran.answer;
+    try {
+      let answer = await call.before();
+      if (answer === undefined) {
+        const ran = await call.run((target, options) => target.doStream(options));
+        if ('result' in ran) return { ...ran.result, stream: observeStream(call, ran.result.stream, false) };
+        answer = ran.answer;
+      }
+      call.describe(answer.output, undefined);
+      return { stream: observeStream(call, replayStream(answer.output, answer.source).stream, true) };
+    } catch (error) {
+      await call.cleanup(error);
+      throw error;
     }
-    call.describe(answer.output, undefined);
-    return { stream: observeStream(call, replayStream(answer.output, answer.source).stream, true) };
   };
 
   return {

@@ -55,6 +55,8 @@ export class ModelCall {
   readonly #setup: CallSetup;
   readonly #input: ModelInput;
   #attempts = 0;
+  /** Errors the Error point has already seen. */
+  readonly #seen = new WeakSet<object>();
   #afterContext: HookContext | undefined;
 
   constructor(setup: CallSetup, params: CallOptions, model: LanguageModelV3) {
@@ -173,6 +175,7 @@ export class ModelCall {
           throw hookError;
         }
         // An aborted call ends here; the Error point above still ran so hooks could release what they hold.
+        this.#markSeen(error);
         if (signal?.aborted) throw error;
         const answer = outcome.result;
         if (answer.type === 'replace')
@@ -184,6 +187,19 @@ export class ModelCall {
         throw error;
       }
     }
+  }
+
+  /**
+   * The call ends with `error`: unless the Error point already saw it (the model threw), run it once as cleanup,
+   * as `createAgent` does for a cancel at Before or After, an abort or an unknown redirect target.
+   */
+  async cleanup(error: unknown): Promise<void> {
+    if (typeof error === 'object' && error !== null && this.#seen.has(error)) return;
+    await this.failed(error);
+  }
+
+  #markSeen(error: unknown): void {
+    if (typeof error === 'object' && error !== null) this.#seen.add(error);
   }
 
   /** Puts what the model (or an answer) produced where After hooks read it. */
@@ -218,6 +234,7 @@ export class ModelCall {
    * after it started): hooks see `data.error` and release what they hold; their answer is not used.
    */
   async failed(error: unknown): Promise<void> {
+    this.#markSeen(error);
     this.data.error = error;
     try {
       await this.#setup.executor.execute(AgentError, this.context.child(AgentError));
