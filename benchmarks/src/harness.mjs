@@ -7,7 +7,7 @@ import { measure } from 'mitata';
 export function profileFor(quick) {
   return quick
     ? { quick, rounds: 3, minCpuTimeMs: 20, memoryScale: 0.5 }
-    : { quick, rounds: 9, minCpuTimeMs: 150, memoryScale: 1 };
+    : { quick, rounds: 11, minCpuTimeMs: 200, memoryScale: 1 };
 }
 
 export function median(values) {
@@ -72,11 +72,16 @@ export function formatRatio({ ratio, low, high }) {
 }
 
 export function formatBytes(bytes) {
+  // Readings move by about ±100 KB between runs: per item over 10,000+ items that is ±10 B.
+  if (bytes < 16) return '< 16 B (noise level)';
   if (Math.abs(bytes) < 10_000) return `${Math.round(bytes)} B`;
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-/** Heap bytes in use after full garbage collections (needs node --expose-gc). */
+/**
+ * Bytes in use after full garbage collections (needs node --expose-gc): the V8 heap plus external memory,
+ * where the backing stores of typed arrays larger than 64 bytes live.
+ */
 export async function settledHeapBytes() {
   if (typeof globalThis.gc !== 'function') {
     throw new Error('Memory figures need node --expose-gc: run through `pnpm bench`');
@@ -85,14 +90,6 @@ export async function settledHeapBytes() {
     globalThis.gc();
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return process.memoryUsage().heapUsed;
-}
-
-/** Resolves after `ms` of wall time, yielding to the event loop like I/O does, without timer granularity. */
-export function waitMs(ms) {
-  const until = performance.now() + ms;
-  return new Promise((resolve) => {
-    const poll = () => (performance.now() >= until ? resolve() : setImmediate(poll));
-    setImmediate(poll);
-  });
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
 }

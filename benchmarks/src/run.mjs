@@ -3,7 +3,7 @@
 // copy in the temp directory (--quick, used by CI to prove the benchmarks work). Exits non-zero only when a
 // benchmark breaks: goals are reported, never asserted.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRedisServer } from '@llmspell/testing';
@@ -78,6 +78,12 @@ async function main() {
       sections.push(section);
       console.log(sectionText(section));
     }
+    machine.push([
+      'load average at end',
+      loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' / '),
+    ]);
     const partial = only.length !== Object.keys(suites).length;
     const command = `pnpm bench${quick ? ' --quick' : ''}${partial ? ` --only=${only.join(',')}` : ''}`;
     const profilingNotes = readFileSync(new URL('./profiling-notes.md', import.meta.url), 'utf8');

@@ -1,12 +1,11 @@
 // node --expose-gc src/experiments/caller-signal.mjs [--quick]
 // A prototype of a proposed executor/core change, measured against the shipped build in the same process.
 // It copies the built @llmspell/core and @llmspell/executor to a temp directory and patches the copies:
-//   signal: a context without a caller signal shares one never-aborting signal instead of creating an
-//           AbortController on first access (about 3 µs each on Node 20), and the executor does not listen
-//           for an abort that cannot come (addEventListener + removeEventListener, about 0.6 µs a pair);
-//   clock:  on top of that, the clock read that ends one async hook call starts the next one.
+// a context without a caller signal shares one never-aborting signal instead of creating an AbortController on
+// first access (about 3 µs each on Node 20), and the executor does not listen for an abort that cannot come
+// (addEventListener + removeEventListener, about 0.6 µs a pair).
 // Then it runs dispatch (the dispatch suite's cases) and the full-stack guarded agent (0 ms operation)
-// through the shipped and the patched builds, interleaved. Exits non-zero when the patch no longer applies.
+// and a Redis cache hit through the shipped and the patched builds, interleaved. Exits non-zero when the patch no longer applies.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -16,9 +15,11 @@ import * as shippedCore from '@llmspell/core';
 import * as shippedExecutor from '@llmspell/executor';
 import { CostTrackingHook } from '@llmspell/hook-cost';
 import { RateLimitingHook } from '@llmspell/hook-rate-limit';
-import { CachingHook, MemoryCacheStore } from '@llmspell/hook-redis-cache';
+import { CachingHook, cacheKey, MemoryCacheStore, RedisCachingHook } from '@llmspell/hook-redis-cache';
 import { SecurityValidationHook } from '@llmspell/hook-security';
 import { HookRegistry } from '@llmspell/registry';
+import { startRedisServer } from '@llmspell/testing';
+import { Redis } from 'ioredis';
 import tapable from 'tapable';
 import { answer } from '../fixtures.mjs';
 import { formatRatio, formatTime, interleave, pairedRatio, profileFor } from '../harness.mjs';
@@ -60,26 +61,6 @@ function writePatchedCopies(directory) {
     'executor signalFor',
   );
   writeFileSync(join(directory, 'executor-signal.js'), executor);
-
-  let clocked = patch(
-    executor,
-    '  #callStartedAtMs = 0;',
-    '  #callStartedAtMs = 0;\n  #clockMs = 0;\n  #clockIndex = -2;',
-    'executor clock field',
-  );
-  clocked = patch(
-    clocked,
-    'this.#callStartedAtMs = startedAtMs >= 0 ? startedAtMs : performance.now();',
-    'this.#callStartedAtMs = startedAtMs >= 0 ? startedAtMs : this.#clockIndex === index - 1 ? this.#clockMs : performance.now();',
-    'executor clock start',
-  );
-  clocked = patch(
-    clocked,
-    '    const slot = this.slots[index];\n    const durationMs = performance.now() - this.#callStartedAtMs;\n    slot.observe(durationMs, true);\n    this.#observe(durationMs, slot);\n    this.#settle(this.#complete(slot, value, durationMs, true));',
-    '    const slot = this.slots[index];\n    const nowMs = performance.now();\n    this.#clockMs = nowMs;\n    this.#clockIndex = index;\n    const durationMs = nowMs - this.#callStartedAtMs;\n    slot.observe(durationMs, true);\n    this.#observe(durationMs, slot);\n    this.#settle(this.#complete(slot, value, durationMs, true));',
-    'executor clock end',
-  );
-  writeFileSync(join(directory, 'executor-signal-clock.js'), clocked);
 }
 
 async function dispatchRows(builds, profile) {
@@ -199,6 +180,48 @@ async function fullStackRow(builds, profile) {
   ];
 }
 
+async function cacheHitRow(builds, profile) {
+  const {
+    BeforeAgentExecution: BEFORE,
+    AfterAgentExecution: AFTER,
+    AgentError: ERROR,
+  } = shippedCore.HookPoint;
+  const server = await startRedisServer({ useEnvironment: false });
+  const client = new Redis(server.url);
+  const hooks = [];
+  try {
+    const input = { text: 'What is the capital of France?' };
+    const sides = [];
+    for (const build of builds) {
+      const hook = await RedisCachingHook.create(server.url);
+      hooks.push(hook);
+      const registry = new HookRegistry();
+      await registry.registerMultiple([BEFORE, AFTER, ERROR].map((point) => [point, hook]));
+      const agent = build.executor.createAgent({
+        name: 'cache-bench-agent',
+        registry,
+        execute: async () => answer(),
+      });
+      await agent.execute({ ...input });
+      sides.push({ label: build.name, fn: () => agent.execute({ ...input }) });
+    }
+    const key = cacheKey(shippedCore.componentId('cache-bench-agent', 'agent'), input);
+    sides.push({ label: 'raw', fn: async () => JSON.parse(await client.get(key)) });
+    const measured = await interleave(sides, profile, { batch: false });
+    const raw = measured.at(-1);
+    return [
+      `Redis cache hit through an agent (raw GET + JSON.parse: ${formatTime(raw.ns)})`,
+      ...measured
+        .slice(0, -1)
+        .map((side) => `${formatTime(side.ns)} (${formatRatio(pairedRatio(side, raw))} of raw GET)`),
+    ];
+  } finally {
+    for (const hook of hooks) await hook.onUnregister();
+    client.disconnect();
+    await server.stop();
+  }
+}
+
 const directory = mkdtempSync(join(tmpdir(), 'llmspell-experiment-'));
 try {
   writePatchedCopies(directory);
@@ -210,14 +233,13 @@ try {
       core: patchedCore,
       executor: await import(pathToFileURL(join(directory, 'executor-signal.js')).href),
     },
-    {
-      name: 'signal + clock fix',
-      core: patchedCore,
-      executor: await import(pathToFileURL(join(directory, 'executor-signal-clock.js')).href),
-    },
   ];
   const profile = profileFor(process.argv.includes('--quick'));
-  const rows = [...(await dispatchRows(builds, profile)), await fullStackRow(builds, profile)];
+  const rows = [
+    ...(await dispatchRows(builds, profile)),
+    await fullStackRow(builds, profile),
+    await cacheHitRow(builds, profile),
+  ];
   const { markdownTable } = await import('../report.mjs');
   console.log(markdownTable(['case', ...builds.map((build) => build.name)], rows));
 } finally {

@@ -4,7 +4,7 @@ import { createAgent } from '@llmspell/executor';
 import { CachingHook, cacheKey, MemoryCacheStore, RedisCachingHook } from '@llmspell/hook-redis-cache';
 import { Redis } from 'ioredis';
 import { answer, registryWith } from '../fixtures.mjs';
-import { formatRatio, formatTime, interleave, pairedRatio } from '../harness.mjs';
+import { formatRatio, formatTime, interleave, pairedDifference, pairedRatio } from '../harness.mjs';
 
 const GOAL_RATIO = 1.3;
 const KEY_PREFIX = 'bench:cache:';
@@ -68,11 +68,18 @@ export const cacheHit = {
       { batch: false },
     );
     const [raw, agent, ...rest] = sides;
+    const memory = rest.at(-1);
     const agentRatio = pairedRatio(agent, raw);
+    const added = (side) => `${(pairedDifference(side, raw) / 1000).toFixed(1)} µs`;
     const rows = [
-      [raw.label, formatTime(raw.ns), '1.00×'],
-      [agent.label, formatTime(agent.ns), formatRatio(agentRatio)],
-      ...rest.map((side) => [side.label, formatTime(side.ns), formatRatio(pairedRatio(side, raw))]),
+      [raw.label, formatTime(raw.ns), '1.00×', ''],
+      [agent.label, formatTime(agent.ns), formatRatio(agentRatio), added(agent)],
+      ...rest.map((side) => [
+        side.label,
+        formatTime(side.ns),
+        formatRatio(pairedRatio(side, raw)),
+        side === memory ? '(no Redis)' : added(side),
+      ]),
     ];
 
     await redisHook.onUnregister();
@@ -81,14 +88,15 @@ export const cacheHit = {
       intro:
         'One agent call answered from the cache, against reading the same value straight from the same Redis ' +
         `(${stored.length} bytes under one key). The hooked agent runs BeforeAgentExecution (key hashing, GET, ` +
-        'decode, `cache` result) and AfterAgentExecution; the operation is not run.',
-      columns: ['measurement', 'median per call', 'vs baseline (round range)'],
+        'decode, `cache` result) and AfterAgentExecution; the operation is not run. The ratio depends on ' +
+        'the round trip (Redis shares the 2 cores): "added" is the fixed part.',
+      columns: ['measurement', 'median per call', 'vs baseline (round range)', 'added over baseline'],
       rows,
       goals: [
         {
           text: `hooked Redis hit ≤ ${GOAL_RATIO}× raw GET + JSON.parse`,
           met: agentRatio.ratio <= GOAL_RATIO,
-          measured: `${agentRatio.ratio.toFixed(2)}×`,
+          measured: `${agentRatio.ratio.toFixed(2)}× (+${(pairedDifference(agent, raw) / 1000).toFixed(1)} µs)`,
         },
       ],
     };

@@ -167,9 +167,10 @@ export const memory = {
     ];
     return {
       intro:
-        'Settled heap growth (after forced full GCs) divided by the count. Hook objects, keys and values a ' +
-        'user would hold anyway are created before the first reading unless said otherwise.',
-      columns: ['per', 'heap bytes', 'what it covers'],
+        'Settled memory growth (V8 heap plus external memory such as typed-array backing stores, after ' +
+        'forced full GCs) divided by the count. The hook objects themselves are created before the first ' +
+        'reading; keys and values are counted where the hook or store creates them.',
+      columns: ['per', 'bytes', 'what it covers'],
       rows,
       goals: [],
     };
