@@ -58,6 +58,21 @@ describe('HookContext', () => {
     expect(context.signal.aborted).toBe(false);
   });
 
+  it('abortable is true only when a caller signal was given, and survives child() and withSignal()', () => {
+    const plain = new HookContext({ hookPoint: 'BeforeAgentExecution', componentId: agent });
+    expect(plain.abortable).toBe(false);
+    expect(plain.child('AfterAgentExecution').abortable).toBe(false);
+    const controller = new AbortController();
+    const callerOwned = new HookContext({
+      hookPoint: 'BeforeAgentExecution',
+      componentId: agent,
+      signal: controller.signal,
+    });
+    expect(callerOwned.abortable).toBe(true);
+    expect(callerOwned.child('AgentError').abortable).toBe(true);
+    expect(plain.withSignal(controller.signal).abortable).toBe(true);
+  });
+
   it('emitEvent stamps correlation id, component and hook point', () => {
     const events = new EventBus();
     const context = new HookContext({

@@ -116,6 +116,14 @@ export class HookContext {
     return signal;
   }
 
+  /**
+   * False when `signal` can never abort: no caller signal was given, so the signal would be a fresh one nobody
+   * can abort. Dispatchers check it to skip abort bookkeeping (and creating that signal) on every call.
+   */
+  get abortable(): boolean {
+    return this.#signal !== undefined;
+  }
+
   /** The events sink this context publishes to, if any. */
   get events(): EventSink | undefined {
     return this.#events;

@@ -179,9 +179,12 @@ export class PointRun implements Deadline {
       (value) => this.#fulfilled(index, value),
       (reason: unknown) => this.#rejected(index, reason),
     );
-    const callerSignal = this.context.signal;
-    if (callerSignal.aborted) return this.#abandonForCaller();
-    this.#listenToCaller(callerSignal);
+    // A context without a caller signal cannot be aborted: no listener, and no signal created just to check.
+    if (this.context.abortable) {
+      const callerSignal = this.context.signal;
+      if (callerSignal.aborted) return this.#abandonForCaller();
+      this.#listenToCaller(callerSignal);
+    }
     this.#waited = true;
     this.environment.watchdog.add(this);
     return undefined;
@@ -367,9 +370,11 @@ export class PointRun implements Deadline {
       const controller = new AbortController();
       this.#controller = controller;
       this.#controllerIndex = index;
-      const callerSignal = this.context.signal;
-      if (callerSignal.aborted) controller.abort(callerSignal.reason);
-      else this.#listenToCaller(callerSignal);
+      if (this.context.abortable) {
+        const callerSignal = this.context.signal;
+        if (callerSignal.aborted) controller.abort(callerSignal.reason);
+        else this.#listenToCaller(callerSignal);
+      }
     }
     return this.#controller.signal;
   }

@@ -55,6 +55,9 @@ export class WebhookAlerter {
   }
 
   async #deliver(alert: ThresholdAlert): Promise<AlertDelivery> {
+    // Start on a later turn of the event loop: the first fetch() in a process loads its HTTP client
+    // synchronously (~30 ms on Node 20), which must not land on the call that crossed the threshold.
+    await new Promise((resolve) => setImmediate(resolve));
     const { url, timeoutMs, maxAttempts, retryDelayMs } = this.#options;
     const body = JSON.stringify(alert);
     let last: AlertDelivery = { delivered: false, attempts: 0 };

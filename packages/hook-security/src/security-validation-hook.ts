@@ -36,6 +36,10 @@ interface Evaluation {
  * and PII detection, blocked patterns, and tool arguments against JSON Schemas. Strict mode cancels;
  * lenient mode answers with a sanitized input. Runs first (Priority.Highest) and fails closed.
  */
+/** Ordinary prose with quotes, percent signs, comment markers and an address shape: reaches every pattern. */
+const WARM_UP_TEXT =
+  'Please select the best option and update me on the union meeting; drop me a line at noon (see page 3).';
+
 export class SecurityValidationHook implements Hook {
   readonly id: string;
   readonly #config: ResolvedConfig;
@@ -44,6 +48,9 @@ export class SecurityValidationHook implements Hook {
   constructor(config: SecurityConfig = {}) {
     this.#config = resolveConfig(config);
     this.id = this.#config.id;
+    // V8 compiles each regular expression on its first use: one scan now moves that cost (several ms with
+    // every detector on) from the first user request to start-up.
+    this.validate({ text: WARM_UP_TEXT, note: "It's 50% off at O'Brien's -- see you at 10:30 #team" });
   }
 
   metadata(): HookMetadata {
