@@ -1,6 +1,5 @@
 import {
   type ComponentId,
-  componentId,
   type EventSink,
   type ForkOperation,
   type HookContext,
@@ -8,9 +7,9 @@ import {
   type MetricsRecorder,
 } from '@llmspell/core';
 import type { HookRegistry } from '@llmspell/registry';
-import { HookExecutor } from '../hook-executor.js';
-import { type ComponentExecuteOptions, type LifecycleSpec, runLifecycle } from './component-lifecycle.js';
-import { validateComponentOptions } from './component-options.js';
+import type { HookExecutor } from '../hook-executor.js';
+import { buildComponent } from './build-component.js';
+import type { ComponentExecuteOptions } from './component-lifecycle.js';
 
 /** What an agent is asked: a text prompt plus anything else the operation understands. */
 export interface AgentInput {
@@ -67,23 +66,5 @@ function describeAgentOutput(output: AgentOutput, data: Record<string, unknown>)
 
 /** Builds an agent whose calls run the hook lifecycle around `options.execute`. */
 export function createAgent(options: AgentOptions): Agent {
-  validateComponentOptions('createAgent', options);
-  const { name, registry, events, metrics, redirects, fork } = options;
-  const executor = options.executor ?? new HookExecutor(registry, { events, metrics });
-  const spec: LifecycleSpec<AgentInput, AgentOutput> = {
-    componentId: componentId(name, 'agent'),
-    points: agentPoints,
-    executor,
-    events,
-    metrics,
-    redirects: redirects ? { ...redirects } : undefined,
-    fork: fork ? (operation, context) => fork.call(options, operation, context) : undefined,
-    operation: (input, context) => options.execute(input, context),
-    describeOutput: describeAgentOutput,
-  };
-  return Object.freeze({
-    componentId: spec.componentId,
-    execute: (input: AgentInput, callOptions?: ComponentExecuteOptions) =>
-      runLifecycle(spec, input, callOptions),
-  });
+  return buildComponent('createAgent', 'agent', agentPoints, describeAgentOutput, options);
 }

@@ -1,6 +1,5 @@
 import {
   type ComponentId,
-  componentId,
   type EventSink,
   type ForkOperation,
   type HookContext,
@@ -8,9 +7,9 @@ import {
   type MetricsRecorder,
 } from '@llmspell/core';
 import type { HookRegistry } from '@llmspell/registry';
-import { HookExecutor } from '../hook-executor.js';
-import { type ComponentExecuteOptions, type LifecycleSpec, runLifecycle } from './component-lifecycle.js';
-import { validateComponentOptions } from './component-options.js';
+import type { HookExecutor } from '../hook-executor.js';
+import { buildComponent } from './build-component.js';
+import type { ComponentExecuteOptions } from './component-lifecycle.js';
 
 /** A tool whose every call runs through BeforeToolExecution, AfterToolExecution and ToolError. */
 export interface Tool<Args = Record<string, unknown>, Result = unknown> {
@@ -51,24 +50,9 @@ const toolPoints = {
 export function createTool<Args = Record<string, unknown>, Result = unknown>(
   options: ToolOptions<Args, Result>,
 ): Tool<Args, Result> {
-  validateComponentOptions('createTool', options);
-  const { name, registry, events, metrics, redirects, fork } = options;
-  const executor = options.executor ?? new HookExecutor(registry, { events, metrics });
-  const spec: LifecycleSpec<Args, Result> = {
-    componentId: componentId(name, 'tool'),
-    points: toolPoints,
-    executor,
-    events,
-    metrics,
-    redirects: redirects ? { ...redirects } : undefined,
-    fork: fork ? (operation, context) => fork.call(options, operation, context) : undefined,
-    operation: (args, context) => options.execute(args, context),
-    describeOutput: (output, data) => {
-      data.output = output;
-    },
-  };
-  return Object.freeze({
-    componentId: spec.componentId,
-    execute: (args: Args, callOptions?: ComponentExecuteOptions) => runLifecycle(spec, args, callOptions),
-  });
+  return buildComponent<Args, Result>('createTool', 'tool', toolPoints, describeToolOutput, options);
+}
+
+function describeToolOutput(output: unknown, data: Record<string, unknown>): void {
+  data.output = output;
 }
