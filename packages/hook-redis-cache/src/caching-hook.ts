@@ -78,6 +78,10 @@ function jitterIssues(options: CachingHookOptions | null): ConfigIssue[] {
     : [];
 }
 
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -153,7 +157,7 @@ export class CachingHook implements Hook {
     if (this.#closeStore) await this.store.close();
   }
 
-  async #before(context: HookContext): Promise<HookResult> {
+  #before(context: HookContext): HookResult | Promise<HookResult> {
     const key = this.#key(context);
     if (key === undefined) return HookResult.continue();
     context.state.set(keyState, key);
@@ -161,27 +165,40 @@ export class CachingHook implements Hook {
     let flight: Flight | undefined;
     if (this.#singleFlightWaitMs > 0) {
       const running = this.#flights.get(key);
-      if (running !== undefined) {
-        const entry = await this.#flights.wait(running, context.signal);
-        const result = entry === undefined ? undefined : this.#decode(context, key, entry);
-        if (result !== undefined) return this.#hit(context, key, result.value);
-        context.metrics.increment('cache_misses');
-        return HookResult.continue();
-      }
+      if (running !== undefined) return this.#waitForFlight(context, key, running);
       // Marked before the lookup, so identical requests arriving during it wait instead of missing too.
       flight = this.#flights.start(key);
       context.state.set(flightState, flight);
     }
 
-    let entry: string | undefined;
+    let lookup: ReturnType<CacheStore['get']>;
     try {
-      entry = await this.store.get(key);
+      lookup = this.store.get(key);
     } catch (error) {
-      context.state.set(lookupFailedState, true);
-      this.#storeFailed(context, { operation: 'get', key, message: messageOf(error) });
-      context.metrics.increment('cache_misses');
-      return HookResult.continue();
+      return this.#lookupFailed(context, key, error);
     }
+    // A synchronous store (MemoryCacheStore) answers here without a promise.
+    if (!isPromiseLike(lookup)) return this.#found(context, key, flight, lookup);
+    return Promise.resolve(lookup).then(
+      (entry) => this.#found(context, key, flight, entry),
+      (error: unknown) => this.#lookupFailed(context, key, error),
+    );
+  }
+
+  async #waitForFlight(context: HookContext, key: string, running: Flight): Promise<HookResult> {
+    const entry = await this.#flights.wait(running, context.signal);
+    const result = entry === undefined ? undefined : this.#decode(context, key, entry);
+    if (result !== undefined) return this.#hit(context, key, result.value);
+    context.metrics.increment('cache_misses');
+    return HookResult.continue();
+  }
+
+  #found(
+    context: HookContext,
+    key: string,
+    flight: Flight | undefined,
+    entry: string | undefined,
+  ): HookResult {
     const result = entry === undefined ? undefined : this.#decode(context, key, entry);
     if (result === undefined) {
       context.metrics.increment('cache_misses');
@@ -194,7 +211,14 @@ export class CachingHook implements Hook {
     return this.#hit(context, key, result.value);
   }
 
-  async #after(context: HookContext): Promise<HookResult> {
+  #lookupFailed(context: HookContext, key: string, error: unknown): HookResult {
+    context.state.set(lookupFailedState, true);
+    this.#storeFailed(context, { operation: 'get', key, message: messageOf(error) });
+    context.metrics.increment('cache_misses');
+    return HookResult.continue();
+  }
+
+  #after(context: HookContext): HookResult | Promise<HookResult> {
     const { data, state } = context;
     const flight = state.get(flightState) as Flight | undefined;
     state.delete(flightState);
@@ -222,12 +246,26 @@ export class CachingHook implements Hook {
     settle(entry);
     // The lookup of this operation already failed: a write would most likely cost a second timeout.
     if (state.get(lookupFailedState) === true) return HookResult.continue();
+    let write: ReturnType<CacheStore['set']>;
     try {
-      await this.store.set(key, entry, this.#entryTtlMs());
-      context.metrics.increment('cache_writes');
+      write = this.store.set(key, entry, this.#entryTtlMs());
     } catch (error) {
-      this.#storeFailed(context, { operation: 'set', key, message: messageOf(error) });
+      return this.#writeFailed(context, key, error);
     }
+    if (!isPromiseLike(write)) return this.#written(context);
+    return Promise.resolve(write).then(
+      () => this.#written(context),
+      (error: unknown) => this.#writeFailed(context, key, error),
+    );
+  }
+
+  #written(context: HookContext): HookResult {
+    context.metrics.increment('cache_writes');
+    return HookResult.continue();
+  }
+
+  #writeFailed(context: HookContext, key: string, error: unknown): HookResult {
+    this.#storeFailed(context, { operation: 'set', key, message: messageOf(error) });
     return HookResult.continue();
   }
 

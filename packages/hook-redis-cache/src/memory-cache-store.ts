@@ -52,7 +52,8 @@ export class MemoryCacheStore implements CacheStore {
     return this.#bytes;
   }
 
-  async get(key: string): Promise<string | undefined> {
+  /** Synchronous: an in-memory lookup needs no promise. */
+  get(key: string): string | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     this.#entries.delete(key);
@@ -64,7 +65,8 @@ export class MemoryCacheStore implements CacheStore {
     return entry.value;
   }
 
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
+  /** Synchronous: an in-memory write needs no promise. */
+  set(key: string, value: string, ttlMs: number): void {
     this.#remove(key);
     const bytes = Buffer.byteLength(key) + Buffer.byteLength(value);
     // An entry bigger than the whole budget would evict everything and still not fit.
