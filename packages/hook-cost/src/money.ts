@@ -38,8 +38,13 @@ export function formatUsd(pico: bigint): string {
 
 /** `pico` pico-dollars as a USD number: the double nearest the exact value (one rounding, at the end). */
 export function picoToUsd(pico: bigint): number {
+  // Below 2^53 pico (~$9,007) the BigInt converts exactly, and IEEE division by 1e12 (itself exact) rounds
+  // once: the same double as parsing the exact decimal, ten times cheaper. Larger totals take the decimal path.
+  if (pico <= MAX_EXACT_PICO && pico >= -MAX_EXACT_PICO) return Number(pico) / 1e12;
   return Number(formatUsd(pico));
 }
+
+const MAX_EXACT_PICO = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** A USD amount (number or decimal string) in pico-dollars, or `undefined` when not exactly representable. */
 export function usdToPico(usd: number | string): bigint | undefined {
