@@ -1,14 +1,42 @@
 import { componentId } from '@llmspell/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cacheKey } from './cache-key.js';
 
 const agent = componentId('answer-agent', 'agent');
+const input = { text: 'hello', options: { model: 'gpt-4', temperature: 0 } };
+// SHA-256 of "12:answer-agent\n5:agent\n60:" + canonicalJson(input): keys stored by earlier releases stay valid.
+const pinnedKey = 'llmspell:cache:708b73516d4fe9ca7133c20f6ac8f58bb02f7bb235ae6d3a61dd770da9af917a';
 
 describe('cacheKey', () => {
   it('is the prefix followed by a SHA-256 hex digest', () => {
     expect(cacheKey(agent, { text: 'hello' })).toMatch(/^llmspell:cache:[0-9a-f]{64}$/);
     expect(cacheKey(agent, { text: 'hello' }, 'app:v2:')).toMatch(/^app:v2:[0-9a-f]{64}$/);
+  });
+
+  it('keeps the key format of earlier releases', () => {
+    expect(cacheKey(agent, input)).toBe(pinnedKey);
+  });
+
+  describe('on Node releases without crypto.hash', () => {
+    afterEach(() => {
+      vi.doUnmock('node:crypto');
+      vi.resetModules();
+    });
+
+    it('gives the same keys through a Hash object', async () => {
+      vi.resetModules();
+      const createHash = vi.fn();
+      vi.doMock('node:crypto', async (importOriginal) => {
+        const original = await importOriginal<typeof import('node:crypto')>();
+        createHash.mockImplementation(original.createHash);
+        return { ...original, hash: undefined, createHash };
+      });
+      const fallback = await import('./cache-key.js');
+      expect(fallback.cacheKey(agent, input)).toBe(pinnedKey);
+      expect(createHash).toHaveBeenCalledWith('sha256');
+      expect(fallback.cacheKey(agent, 'x', 'app:v2:')).toBe(cacheKey(agent, 'x', 'app:v2:'));
+    });
   });
 
   it('gives the same key for the same input with object keys in another order', () => {
