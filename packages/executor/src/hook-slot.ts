@@ -6,6 +6,9 @@ import { type HookStats, percentile } from './hook-stats.js';
 /** How many recent measured durations each hook keeps for its percentiles. */
 const RESERVOIR_SIZE = 256;
 
+/** Entries of a reservoir at its first measurement; it doubles as measurements arrive, up to `RESERVOIR_SIZE`. */
+const FIRST_RESERVOIR_SIZE = 16;
+
 /** A call that took at least this long is timed every time afterwards (the clock read is noise next to it). */
 const ALWAYS_TIME_ABOVE_MS = 1;
 
@@ -35,7 +38,9 @@ export class HookSlot {
   alwaysTime = false;
   /** The latest measured duration: the estimate recorded for calls that were not timed. */
   lastDurationMs = 0;
-  readonly #durations = new Float64Array(RESERVOIR_SIZE);
+  // Most slots are timed one call in `timingSampleInterval`, or never run: a full 2 KB reservoir per slot up
+  // front was most of the executor's memory per hook.
+  #durations: Float64Array | undefined;
   #durationCount = 0;
   #warnedTimeout = false;
 
@@ -82,12 +87,28 @@ export class HookSlot {
     this.timedCalls++;
     this.lastDurationMs = durationMs;
     this.alwaysTime = wentAsync || durationMs >= ALWAYS_TIME_ABOVE_MS;
-    this.#durations[this.#durationCount % RESERVOIR_SIZE] = durationMs;
-    this.#durationCount++;
+    const count = this.#durationCount;
+    let durations = this.#durations;
+    if (durations === undefined || (count === durations.length && count < RESERVOIR_SIZE)) {
+      durations = this.#growReservoir(durations);
+    }
+    durations[count % RESERVOIR_SIZE] = durationMs;
+    this.#durationCount = count + 1;
+  }
+
+  /** A reservoir twice the size of `current` (capped), holding its entries in the same places. */
+  #growReservoir(current: Float64Array | undefined): Float64Array {
+    const size = current === undefined ? FIRST_RESERVOIR_SIZE : Math.min(current.length * 2, RESERVOIR_SIZE);
+    const grown = new Float64Array(size);
+    if (current !== undefined) grown.set(current);
+    this.#durations = grown;
+    return grown;
   }
 
   stats(): HookStats {
-    const recent = this.#durations.slice(0, Math.min(this.#durationCount, RESERVOIR_SIZE)).sort();
+    const recent = (this.#durations ?? new Float64Array(0))
+      .slice(0, Math.min(this.#durationCount, RESERVOIR_SIZE))
+      .sort();
     return {
       hookId: this.hookId,
       hookPoint: this.hookPoint,
