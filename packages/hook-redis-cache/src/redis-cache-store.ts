@@ -31,7 +31,8 @@ function isRedisClient(value: unknown): boolean {
 }
 
 /**
- * A cache store on Redis (ioredis). Every command is bounded by `commandTimeoutMs`, and a client that is not
+ * A cache store on Redis (ioredis). Every command is bounded by `commandTimeoutMs` (by the client's own
+ * `commandTimeout` when it is at most that, else by a timer of the store's), and a client that is not
  * connected fails the command at once instead of queueing it, so a slow or absent Redis never holds a caller.
  */
 export class RedisCacheStore implements CacheStore {
@@ -39,6 +40,8 @@ export class RedisCacheStore implements CacheStore {
   readonly client: Redis;
   readonly #commandTimeoutMs: number;
   readonly #closeClient: boolean;
+  /** The client itself times commands out within `commandTimeoutMs`: no second timer per command needed. */
+  readonly #clientBoundsCommands: boolean;
 
   constructor(options: RedisCacheStoreOptions) {
     const client: unknown = options?.client;
@@ -54,6 +57,9 @@ export class RedisCacheStore implements CacheStore {
     this.client = options.client;
     this.#commandTimeoutMs = commandTimeoutMs;
     this.#closeClient = closeClient;
+    const clientTimeoutMs = (this.client as { options?: { commandTimeout?: unknown } }).options
+      ?.commandTimeout;
+    this.#clientBoundsCommands = typeof clientTimeoutMs === 'number' && clientTimeoutMs <= commandTimeoutMs;
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -106,6 +112,13 @@ export class RedisCacheStore implements CacheStore {
         `Redis is not connected (status '${client.status}'); the cache misses until it reconnects`,
       );
     }
+    if (this.#clientBoundsCommands) {
+      try {
+        return await run();
+      } catch (error) {
+        throw this.#failure(operation, error);
+      }
+    }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -123,11 +136,15 @@ export class RedisCacheStore implements CacheStore {
     try {
       return await Promise.race([run(), deadline]);
     } catch (error) {
-      if (CacheStoreError.isInstance(error)) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new CacheStoreError(operation, `Redis ${operation} failed: ${message}`, { cause: error });
+      throw this.#failure(operation, error);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  #failure(operation: string, error: unknown): CacheStoreError {
+    if (CacheStoreError.isInstance(error)) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new CacheStoreError(operation, `Redis ${operation} failed: ${message}`, { cause: error });
   }
 }
