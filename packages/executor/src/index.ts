@@ -6,6 +6,7 @@ export type { HookExecutorOptions } from './executor-options.js';
 export { HookChain } from './hook-chain.js';
 export { HookExecutor } from './hook-executor.js';
 export type { HookStats } from './hook-stats.js';
+export type { Component, ComponentOptions } from './runtime/build-component.js';
 export type { ComponentExecuteOptions, RedirectTarget } from './runtime/component-lifecycle.js';
 export type { Agent, AgentInput, AgentOptions, AgentOutput } from './runtime/create-agent.js';
 export { createAgent } from './runtime/create-agent.js';

@@ -18,14 +18,22 @@ import {
 import { validateComponentOptions } from './component-options.js';
 
 /** The options `createAgent` and `createTool` share. */
-interface ComponentOptions<Input, Output> {
+export interface ComponentOptions<Input, Output> {
+  /** The component's name (its `componentId.name`). Required. */
   name: string;
+  /** Where the component's hooks are registered. Required. */
   registry: HookRegistry;
+  /** The sink every context of the component carries (and the built executor publishes to). Default: none. */
   events?: EventSink;
+  /** The recorder every context of the component carries (and the built executor records to). Default: a no-op. */
   metrics?: MetricsRecorder;
+  /** The executor to run hooks with. Default: `new HookExecutor(registry, { events, metrics })`. */
   executor?: HookExecutor;
+  /** Components a `redirect` result may name, by target. Default: none (a redirect throws UnknownRedirectTargetError). */
   redirects?: Record<string, RedirectTarget<Input, Output>>;
+  /** Runs one operation of a `fork` result beside the main one. Default: none (event `hook.fork_unhandled`). */
   fork?(operation: ForkOperation, context: HookContext): Promise<unknown>;
+  /** The component's work: the (possibly modified) `data.input` and the call's context. */
   execute(input: Input, context: HookContext): Promise<Output>;
 }
 

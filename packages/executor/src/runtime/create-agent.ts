@@ -1,15 +1,5 @@
-import {
-  type ComponentId,
-  type EventSink,
-  type ForkOperation,
-  type HookContext,
-  HookPoint,
-  type MetricsRecorder,
-} from '@llmspell/core';
-import type { HookRegistry } from '@llmspell/registry';
-import type { HookExecutor } from '../hook-executor.js';
-import { buildComponent } from './build-component.js';
-import type { ComponentExecuteOptions } from './component-lifecycle.js';
+import { HookPoint } from '@llmspell/core';
+import { buildComponent, type Component, type ComponentOptions } from './build-component.js';
 
 /** What an agent is asked: a text prompt plus anything else the operation understands. */
 export interface AgentInput {
@@ -26,30 +16,10 @@ export interface AgentOutput {
 }
 
 /** An agent whose every call runs through BeforeAgentExecution, AfterAgentExecution and AgentError. */
-export interface Agent {
-  readonly componentId: ComponentId;
-  execute(input: AgentInput, options?: ComponentExecuteOptions): Promise<AgentOutput>;
-}
+export type Agent = Component<AgentInput, AgentOutput>;
 
-/** Options of `createAgent`. */
-export interface AgentOptions {
-  /** The agent's name (its `componentId.name`, type 'agent'). Required. */
-  name: string;
-  /** Where the agent's hooks are registered. Required. */
-  registry: HookRegistry;
-  /** The sink every context of the agent carries (and the built executor publishes to). Default: none. */
-  events?: EventSink;
-  /** The recorder every context of the agent carries (and the built executor records to). Default: a no-op. */
-  metrics?: MetricsRecorder;
-  /** The executor to run hooks with. Default: `new HookExecutor(registry, { events, metrics })`. */
-  executor?: HookExecutor;
-  /** Agents a `redirect` result may name, by target. Default: none (a redirect throws UnknownRedirectTargetError). */
-  redirects?: Record<string, Agent>;
-  /** Runs one operation of a `fork` result beside the main one. Default: none (event `hook.fork_unhandled`). */
-  fork?(operation: ForkOperation, context: HookContext): Promise<unknown>;
-  /** The agent's work. It receives the (possibly modified) input and the call's context. */
-  execute(input: AgentInput, context: HookContext): Promise<AgentOutput>;
-}
+/** Options of `createAgent` (type 'agent'; `redirects` name other agents). */
+export type AgentOptions = ComponentOptions<AgentInput, AgentOutput>;
 
 const agentPoints = {
   before: HookPoint.BeforeAgentExecution,
