@@ -92,6 +92,29 @@ describe('the Error point as cleanup', () => {
     expect(errorsSeen.map((error) => (error as Error).message)).toEqual(['gave up']);
   });
 
+  it('does not run the Error point again when the caller aborts while it is handling a failure', async () => {
+    const registry = new HookRegistry();
+    const controller = new AbortController();
+    let errorRuns = 0;
+    await registry.register(
+      HookPoint.AgentError,
+      hook('aborts-midway', () => {
+        errorRuns++;
+        controller.abort(new Error('caller left'));
+        return HookResult.retry({ delayMs: 0, maxAttempts: 3 });
+      }),
+    );
+    const agent = createAgent({
+      name: 'failing-agent',
+      registry,
+      async execute() {
+        throw new Error('model down');
+      },
+    });
+    await expect(agent.execute({ text: 'x' }, { signal: controller.signal })).rejects.toThrow('caller left');
+    expect(errorRuns).toBe(1);
+  });
+
   it('does not run the Error point twice when the operation throws and the Error point rethrows', async () => {
     const registry = new HookRegistry();
     const seen: unknown[] = [];

@@ -231,15 +231,20 @@ export async function runLifecycle<Input, Output>(
           signal?.throwIfAborted();
           data.error = error;
           const outcome = await executor.execute(points.error, context.child(points.error));
-          signal?.throwIfAborted();
-          const answer = outcome.result;
-          if (answer.type === 'replace') return answer.result as Output;
-          if (answer.type === 'retry' && attempts < answer.maxAttempts) {
-            await sleep(answer.delayMs, signal);
-            continue;
+          // From here on the Error point has run for this failure: no cleanup run for whatever ends the call.
+          try {
+            signal?.throwIfAborted();
+            const answer = outcome.result;
+            if (answer.type === 'replace') return answer.result as Output;
+            if (answer.type === 'retry' && attempts < answer.maxAttempts) {
+              await sleep(answer.delayMs, signal);
+              continue;
+            }
+            throw error;
+          } catch (ending) {
+            if (typeof ending === 'object' && ending !== null) seenByErrorPoint.add(ending);
+            throw ending;
           }
-          if (typeof error === 'object' && error !== null) seenByErrorPoint.add(error);
-          throw error;
         }
       }
     };
