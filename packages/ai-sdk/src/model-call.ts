@@ -181,7 +181,11 @@ export class ModelCall {
         if (answer.type === 'replace')
           return { answer: this.#answer(AgentError, answer, answer.result, outcome) };
         if (answer.type === 'retry' && this.#attempts < answer.maxAttempts) {
-          await sleep(answer.delayMs, signal);
+          // An abort during the delay ends the call; the Error point has already run for this failure.
+          await sleep(answer.delayMs, signal).catch((reason: unknown) => {
+            this.#markSeen(reason);
+            throw reason;
+          });
           continue;
         }
         throw error;
