@@ -166,7 +166,7 @@ describe('RateLimitingHook when Redis fails', () => {
       const mock = new MockContext();
       expect((await hook.execute(operation({ mock, component: 'acl' }).before)).type).toBe('continue');
       const [event] = mock.events.query('rate_limit.store_error');
-      expect((event?.payload as { error: string }).error).toMatch(cause);
+      expect(String((event?.payload as { error?: string } | undefined)?.error)).toMatch(cause);
       expect(JSON.stringify(warnings)).toMatch(cause);
       await hook.onUnregister();
     }
