@@ -9,7 +9,7 @@ import semver from 'semver';
 import type { HookPlugin } from './hook-plugin.js';
 import { loadPluginModule } from './load-plugin.js';
 import type { RegisteredHook } from './registered-hook.js';
-import { assertHook, assertPoint, assertPriority } from './validate.js';
+import { assertHook, assertPoint, assertPriority, assertStreamHoldBack } from './validate.js';
 
 const EMPTY: readonly RegisteredHook[] = Object.freeze([]);
 
@@ -83,6 +83,7 @@ export class HookRegistry {
       const metadata = readMetadata(hook);
       const effective = priority ?? metadata.priority ?? 0;
       assertPriority(effective, `hook '${hook.id}' metadata`);
+      assertStreamHoldBack(metadata.streamHoldBackChars, `hook '${hook.id}' metadata`);
       return { point, hook, metadata, priority: effective };
     });
 
