@@ -74,9 +74,12 @@ export function hooksMiddleware(options: HooksMiddlewareOptions): LanguageModelM
   const generate = async (params: CallOptions, model: LanguageModelV3): Promise<GenerateResult> => {
     const call = new ModelCall(setup, params, model);
     try {
-      return await generateThrough(call, params);
+      const result = await generateThrough(call, params);
+      call.finish();
+      return result;
     } catch (error) {
       await call.cleanup(error);
+      call.finish(error);
       throw error;
     }
   };
@@ -129,6 +132,7 @@ export function hooksMiddleware(options: HooksMiddlewareOptions): LanguageModelM
       return { stream: observeStream(call, replayStream(answer.output, answer.source).stream, true) };
     } catch (error) {
       await call.cleanup(error);
+      call.finish(error);
       throw error;
     }
   };
