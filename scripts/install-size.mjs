@@ -102,7 +102,7 @@ try {
     const peers = Object.keys(entry.manifest.peerDependencies ?? {});
     const line =
       `<!-- install-size -->Install size: **${formatBytes(bytes)}** on disk, ${count} package${count === 1 ? '' : 's'}` +
-      ` (\`npm install ${name}\`${peers.length > 0 ? `, not counting the peer ${peers.map((peer) => `\`${peer}\``).join(', ')}` : ''};` +
+      ` (\`${name}\` and its dependencies as npm installs them${peers.length > 0 ? `, not counting the peer ${peers.map((peer) => `\`${peer}\``).join(', ')}` : ''};` +
       ' measured in CI by `scripts/install-size.mjs`)<!-- /install-size -->';
     rows.push({ name, size: formatBytes(bytes), packages: count });
 
