@@ -70,7 +70,7 @@ export class ModelCall {
     this.context = new HookContext({
       hookPoint: Before,
       componentId: setup.componentFor(model),
-      data: { input: this.#input, model: model.modelId },
+      data: { input: this.#input, model: model.modelId, provider: model.provider },
       metadata: setup.metadataFor(params, model),
       events: setup.events,
       metrics: setup.metrics,
@@ -145,6 +145,7 @@ export class ModelCall {
         }
         this.model = target;
         this.data.model = target.modelId;
+        this.data.provider = target.provider;
         break;
       }
       case 'fork':

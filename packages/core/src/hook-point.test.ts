@@ -9,10 +9,17 @@ import {
 } from './hook-point.js';
 
 describe('HookPoint', () => {
-  it('has all 43 built-in points, each equal to its key', () => {
-    expect(BUILTIN_HOOK_POINTS).toHaveLength(43);
+  it('has all 44 built-in points, each equal to its key', () => {
+    expect(BUILTIN_HOOK_POINTS).toHaveLength(44);
     for (const point of BUILTIN_HOOK_POINTS) expect(HookPoint[point]).toBe(point);
     expect(HookPoint.AgentError).toBe('AgentError');
+    expect(HookPoint.AgentStreamChunk).toBe('AgentStreamChunk');
+  });
+
+  it('counts AgentStreamChunk as neither a before, an after nor an error point', () => {
+    expect(isBeforePoint(HookPoint.AgentStreamChunk)).toBe(false);
+    expect(isAfterPoint(HookPoint.AgentStreamChunk)).toBe(false);
+    expect(isErrorPoint(HookPoint.AgentStreamChunk)).toBe(false);
   });
 
   it('builds custom points and refuses an empty name', () => {

@@ -50,9 +50,11 @@ const builtinHookPoints = [
   'PerformanceThresholdExceeded',
   'MemoryUsageHigh',
   'CpuUsageHigh',
+  // streams
+  'AgentStreamChunk',
 ] as const;
 
-/** One of the 43 hook points built into the lifecycle of agents, tools, workflows and the system. */
+/** One of the 44 hook points built into the lifecycle of agents, tools, workflows and the system. */
 export type BuiltinHookPoint = (typeof builtinHookPoints)[number];
 
 /** A built-in hook point, or an application-defined one created with `HookPoint.custom(name)`. */

@@ -18,6 +18,12 @@ export interface HookMetadata {
    * `circuitBreaker.slowCallMs`. For hooks that wait by design (a cache's single-flight wait). Default: the executor's.
    */
   slowCallMs?: number;
+  /**
+   * At `AgentStreamChunk`: how many characters after any character this hook must see before that character
+   * may reach the reader, so a match of up to `streamHoldBackChars + 1` characters split across deltas is judged
+   * whole. The point holds back the largest value among its hooks. An integer ≥ 0; default 0.
+   */
+  streamHoldBackChars?: number;
 }
 
 /** A hook: code that runs at a hook point and answers with a `HookResult`. */

@@ -8,20 +8,21 @@ import {
   HookResult,
   type Logger,
 } from '@llmspell/core';
-import type {
-  BudgetCheck,
-  CostScope,
-  CostStore,
-  RecordOutcome,
-  StoredTotals,
-  UsageRecord,
-} from './cost-store.js';
+import { BudgetGate } from './budget-gate.js';
+import type { CostScope, CostStore, RecordOutcome, StoredTotals, UsageRecord } from './cost-store.js';
 import { type CostTrackingHookOptions, validateCostTrackingOptions } from './cost-tracking-hook-options.js';
 import { MemoryCostStore } from './memory-cost-store.js';
+import type { PriceSource } from './model-pricing.js';
 import { picoToUsd, usdToPico } from './money.js';
-import { costOf, PriceBook, type TokenCounts } from './price-book.js';
+import { PendingRecords } from './pending-records.js';
+import { PriceBook } from './price-book.js';
 import { RedisCostStore } from './redis-cost-store.js';
-import { type AlertDelivery, type ThresholdAlert, WebhookAlerter } from './webhook-alerter.js';
+import { callCost } from './service-tiers.js';
+import { reportStoreError } from './store-error-report.js';
+import { ThresholdAlerts } from './threshold-alerts.js';
+import type { TokenCounts } from './token-rates.js';
+import { readTokens, stringField } from './token-usage.js';
+import { UnknownModelReport } from './unknown-model-report.js';
 
 /** A scope's totals as the hook reports them: USD converted once, at the end, from the exact integer. */
 export interface CostTotals {
@@ -45,26 +46,40 @@ export interface CallCost {
   model: string | null;
 }
 
+/** A call to price with `hook.price()`. */
+export interface CallToPrice {
+  /** The model name, as a call reports it in `data.model`. */
+  model: string;
+  /** Token counts, as in `data.tokensUsed`. */
+  tokensUsed: TokenCounts;
+  /** The provider id, as in `data.provider` (`openai`, `anthropic.messages` …). Default: found from the name. */
+  provider?: string;
+  /** As in `data.serviceTier`. Default: the standard tier. */
+  serviceTier?: string;
+  /** When the call ran: the price in force then applies. Default: now. */
+  at?: Date | number;
+}
+
+/** What `hook.price()` answers for a priced call. */
+export interface CallPrice {
+  /** The exact cost in pico-dollars (1e-12 USD). */
+  costPicoUsd: bigint;
+  /** `costPicoUsd` in USD (the nearest double). */
+  costUsd: number;
+  /** The price entry the model name resolved to. */
+  model: string;
+  /** Where the price came from: your `modelRates`, the pinned `defaultPriceTable`, or the catalog. */
+  source: PriceSource;
+}
+
+/** Names whose totals `report()` reads at once. */
+const REPORT_PAGE_SIZE = 1_000;
+
 /** Which totals `totals()` and `report()` read. */
 export interface TotalsQuery {
   /** 'component' (default) or 'user' (`metadata.userId`). */
   scope?: CostScope;
 }
-
-interface Reservation {
-  id: string;
-  component: string;
-  userId: string | undefined;
-}
-
-interface PendingRecord {
-  usage: UsageRecord;
-  model: string | undefined;
-  context: HookContext;
-}
-
-const RESERVATION_KEY = 'cost-tracker:reservation';
-const MAX_WARNED_MODELS = 1_000;
 
 function isCostStore(value: unknown): value is CostStore {
   const candidate = value as Partial<CostStore>;
@@ -75,21 +90,6 @@ function isCostStore(value: unknown): value is CostStore {
   );
 }
 
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function readTokens(value: unknown): TokenCounts | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const { input = 0, output = 0, cachedInput } = value as Record<string, unknown>;
-  if (!isCount(input) || !isCount(output)) return undefined;
-  return isCount(cachedInput) ? { input, output, cachedInput } : { input, output };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The longest a call of this hook waits for its store, with margin (see `metadata()`). */
 const STORE_WAIT_BOUND_MS = 3_000;
 
@@ -98,24 +98,20 @@ const STORE_WAIT_BOUND_MS = 3_000;
  * when a component crosses `alertThresholdUsd`; enforces budgets before calls. Register it at
  * AfterAgentExecution (and AfterToolExecution for tools that report usage); with `budgets`, also at
  * BeforeAgentExecution and AgentError.
+ *
+ * This class routes hook points and charges calls; the budget gate, threshold alerts and the replay of
+ * records kept during a store outage each live in their own module.
  */
 export class CostTrackingHook implements Hook {
   readonly id = 'cost-tracker';
   readonly #prices: PriceBook;
   readonly #store: CostStore;
   readonly #ownsStore: boolean;
-  readonly #thresholdPicoUsd: bigint | undefined;
-  readonly #thresholdUsd: number | undefined;
-  readonly #alerter: WebhookAlerter | undefined;
-  readonly #componentBudgetPicoUsd: bigint | undefined;
-  readonly #userBudgetPicoUsd: bigint | undefined;
-  readonly #reservationTtlMs: number;
-  readonly #onStoreError: 'allow' | 'deny';
+  readonly #budgets: BudgetGate;
+  readonly #alerts: ThresholdAlerts | undefined;
+  readonly #pending: PendingRecords;
+  readonly #unknownModels: UnknownModelReport;
   readonly #logger: Logger;
-  readonly #maxPendingRecords: number;
-  readonly #warnedModels = new Set<string>();
-  readonly #pending: PendingRecord[] = [];
-  #replaying: Promise<void> | undefined;
 
   constructor(options: CostTrackingHookOptions = {}) {
     validateCostTrackingOptions(options);
@@ -144,24 +140,41 @@ export class CostTrackingHook implements Hook {
       this.#store = new RedisCostStore(store);
       this.#ownsStore = true;
     }
-    this.#thresholdUsd = alertThresholdUsd;
-    this.#thresholdPicoUsd = alertThresholdUsd === undefined ? undefined : usdToPico(alertThresholdUsd);
-    this.#alerter =
-      webhookUrl === undefined
-        ? undefined
-        : new WebhookAlerter({
-            url: webhookUrl,
-            timeoutMs: webhookTimeoutMs,
-            maxAttempts: webhookMaxAttempts,
-            retryDelayMs: webhookRetryDelayMs,
-          });
-    this.#componentBudgetPicoUsd =
-      budgets.perComponentUsd === undefined ? undefined : usdToPico(budgets.perComponentUsd);
-    this.#userBudgetPicoUsd = budgets.perUserUsd === undefined ? undefined : usdToPico(budgets.perUserUsd);
-    this.#reservationTtlMs = reservationTtlMs;
-    this.#onStoreError = onStoreError;
     this.#logger = logger;
-    this.#maxPendingRecords = maxPendingRecords;
+    this.#budgets = new BudgetGate({
+      store: this.#store,
+      prices: this.#prices,
+      componentBudgetPicoUsd:
+        budgets.perComponentUsd === undefined ? undefined : usdToPico(budgets.perComponentUsd),
+      userBudgetPicoUsd: budgets.perUserUsd === undefined ? undefined : usdToPico(budgets.perUserUsd),
+      reservationTtlMs,
+      onStoreError,
+      logger,
+    });
+    this.#alerts =
+      alertThresholdUsd === undefined
+        ? undefined
+        : new ThresholdAlerts({
+            thresholdUsd: alertThresholdUsd,
+            webhook:
+              webhookUrl === undefined
+                ? undefined
+                : {
+                    url: webhookUrl,
+                    timeoutMs: webhookTimeoutMs,
+                    maxAttempts: webhookMaxAttempts,
+                    retryDelayMs: webhookRetryDelayMs,
+                  },
+            logger,
+          });
+    this.#pending = new PendingRecords({
+      store: this.#store,
+      maxPendingRecords,
+      logger,
+      onRecorded: (outcome, record) =>
+        this.#alerts?.check(outcome, record.usage, record.model, record.context),
+    });
+    this.#unknownModels = new UnknownModelReport(logger);
   }
 
   metadata(): HookMetadata {
@@ -180,7 +193,7 @@ export class CostTrackingHook implements Hook {
 
   /** Records waiting for the store to answer again (kept after a store error, replayed in order). */
   get pendingRecords(): number {
-    return this.#pending.length;
+    return this.#pending.size;
   }
 
   execute(context: HookContext): HookResult | Promise<HookResult> {
@@ -190,12 +203,10 @@ export class CostTrackingHook implements Hook {
         return this.#charge(context);
       case HookPoint.BeforeAgentExecution:
       case HookPoint.BeforeToolExecution:
-        return this.#componentBudgetPicoUsd === undefined && this.#userBudgetPicoUsd === undefined
-          ? HookResult.continue()
-          : this.#admit(context);
+        return this.#budgets.enabled ? this.#budgets.admit(context) : HookResult.continue();
       case HookPoint.AgentError:
       case HookPoint.ToolError:
-        return this.#releaseReservation(context);
+        return this.#budgets.releaseFailed(context);
       default:
         return HookResult.continue();
     }
@@ -209,17 +220,50 @@ export class CostTrackingHook implements Hook {
   /** Every component's totals keyed by name (or every user's, with `{ scope: 'user' }`). */
   async report(query: TotalsQuery = {}): Promise<Record<string, CostTotals>> {
     const scope = query.scope ?? 'component';
-    const names = await this.#store.names(scope);
-    const entries = await Promise.all(
-      names.map(async (name) => [name, await this.totals(name, { scope })] as const),
-    );
-    return Object.fromEntries(entries);
+    const store = this.#store;
+    const entries: [string, CostTotals][] = [];
+    const add = async (names: string[]) => {
+      // One page of names at a time, so a store with any number of names never gets them all at once.
+      const totals = await Promise.all(names.map((name) => store.totals(scope, name)));
+      for (let index = 0; index < names.length; index++) {
+        entries.push([names[index]!, this.#present(totals[index]!)]);
+      }
+    };
+    if (store.namesPage === undefined) {
+      const names = await store.names(scope);
+      for (let start = 0; start < names.length; start += REPORT_PAGE_SIZE) {
+        await add(names.slice(start, start + REPORT_PAGE_SIZE));
+      }
+      return Object.fromEntries(entries);
+    }
+    let cursor: string | undefined;
+    do {
+      const page = await store.namesPage(scope, cursor, REPORT_PAGE_SIZE);
+      await add(page.names);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  /**
+   * What a call costs at this hook's prices, exactly, without recording anything; undefined when the model (or
+   * its service tier) has no price.
+   */
+  price(call: CallToPrice): CallPrice | undefined {
+    const tokens = readTokens(call.tokensUsed);
+    const pricing =
+      typeof call.model === 'string' ? this.#prices.resolve(call.model, call.provider) : undefined;
+    if (!tokens || !pricing) return undefined;
+    const atMs = call.at === undefined ? Date.now() : Number(call.at);
+    const costPicoUsd = callCost(pricing, tokens, { atMs, serviceTier: call.serviceTier });
+    if (costPicoUsd === undefined) return undefined;
+    return { costPicoUsd, costUsd: picoToUsd(costPicoUsd), model: pricing.model, source: pricing.source };
   }
 
   /** Waits for alerts in flight and tries once more to write records kept during a store outage. */
   async flush(): Promise<void> {
-    await this.#replay();
-    await this.#alerter?.flush();
+    await this.#pending.replay();
+    await this.#alerts?.flush();
   }
 
   /** `flush()`, then closes the store when the hook created it (a store or client you passed stays open). */
@@ -232,101 +276,20 @@ export class CostTrackingHook implements Hook {
     await this.close();
   }
 
-  async #admit(context: HookContext): Promise<HookResult> {
-    const component = context.componentId.name;
-    const userId = context.metadata.userId || undefined;
-    const checks: BudgetCheck[] = [];
-    if (this.#componentBudgetPicoUsd !== undefined) {
-      checks.push({ scope: 'component', name: component, budgetPicoUsd: this.#componentBudgetPicoUsd });
-    }
-    if (this.#userBudgetPicoUsd !== undefined && userId !== undefined) {
-      checks.push({ scope: 'user', name: userId, budgetPicoUsd: this.#userBudgetPicoUsd });
-    }
-    if (checks.length === 0) return HookResult.continue();
-    const amountPicoUsd = this.#estimate(context);
-    const id = randomUUID();
-    try {
-      const outcome = await this.#store.reserve({ id, checks, amountPicoUsd, ttlMs: this.#reservationTtlMs });
-      if (!outcome.admitted) {
-        const { check, committedPicoUsd } = outcome;
-        context.emitEvent('cost.budget_exceeded', {
-          scope: check.scope,
-          name: check.name,
-          budgetUsd: picoToUsd(check.budgetPicoUsd),
-          spentUsd: picoToUsd(committedPicoUsd),
-        });
-        context.metrics.increment('cost_budget_rejections', 1, { scope: check.scope });
-        return HookResult.cancel('Budget exceeded');
-      }
-    } catch (error) {
-      this.#reportStoreError(context, 'reserve', error);
-      return this.#onStoreError === 'deny'
-        ? HookResult.cancel('Budget check failed: the cost store did not answer')
-        : HookResult.continue();
-    }
-    if (amountPicoUsd > 0n) {
-      const reservation: Reservation = { id, component, userId };
-      context.state.set(RESERVATION_KEY, reservation);
-    }
-    return HookResult.continue();
-  }
-
-  /** `metadata.maxCostUsd`, else `data.maxTokens` output tokens plus at most one token per input byte. */
-  #estimate(context: HookContext): bigint {
-    const maxCostUsd = context.metadata.maxCostUsd;
-    if (maxCostUsd !== undefined) {
-      const pico = usdToPico(maxCostUsd);
-      if (pico !== undefined) return pico;
-      this.#logger.warn({ maxCostUsd }, 'metadata.maxCostUsd is not a non-negative USD amount; ignored');
-    }
-    const { maxTokens, model, input } = context.data;
-    if (!isCount(maxTokens) || typeof model !== 'string') return 0n;
-    const price = this.#prices.resolve(model);
-    if (!price) return 0n;
-    const text =
-      input !== null && typeof input === 'object' && typeof (input as { text?: unknown }).text === 'string'
-        ? (input as { text: string }).text
-        : typeof input === 'string'
-          ? input
-          : (JSON.stringify(input) ?? '');
-    return costOf(price, { input: Buffer.byteLength(text), output: maxTokens });
-  }
-
-  async #releaseReservation(context: HookContext): Promise<HookResult> {
-    const reservation = this.#takeReservation(context);
-    if (reservation) await this.#release(context, reservation);
-    return HookResult.continue();
-  }
-
-  #takeReservation(context: HookContext): Reservation | undefined {
-    const reservation = context.state.get(RESERVATION_KEY) as Reservation | undefined;
-    if (reservation) context.state.delete(RESERVATION_KEY);
-    return reservation;
-  }
-
-  async #release(context: HookContext, reservation: Reservation): Promise<void> {
-    try {
-      await this.#store.release(reservation.id, reservation.component, reservation.userId);
-    } catch (error) {
-      // The reservation expires by itself after reservationTtlMs.
-      this.#reportStoreError(context, 'release', error);
-    }
-  }
-
   async #charge(context: HookContext): Promise<HookResult> {
     const { data } = context;
     const component = context.componentId.name;
-    const reservation = this.#takeReservation(context);
-    const model = typeof data.model === 'string' && data.model !== '' ? data.model : undefined;
+    const reservation = this.#budgets.take(context);
+    const model = stringField(data.model);
     if (data.cached === true) {
-      if (reservation) await this.#release(context, reservation);
+      if (reservation) await this.#budgets.release(context, reservation);
       context.metrics.increment('cost_cached_calls');
       data.cost = { sessionCost: 0, totalCost: await this.#componentTotalUsd(context), model: model ?? null };
       return HookResult.continue();
     }
     const tokens = readTokens(data.tokensUsed);
     if (!tokens) {
-      if (reservation) await this.#release(context, reservation);
+      if (reservation) await this.#budgets.release(context, reservation);
       if (data.tokensUsed !== undefined) {
         this.#logger.warn(
           { component, tokensUsed: data.tokensUsed },
@@ -335,9 +298,11 @@ export class CostTrackingHook implements Hook {
       }
       return HookResult.continue();
     }
-    const price = model === undefined ? undefined : this.#prices.resolve(model);
-    const costPicoUsd = price ? costOf(price, tokens) : null;
-    if (!price) this.#reportUnknownModel(context, model, tokens);
+    const pricing = model === undefined ? undefined : this.#prices.resolve(model, stringField(data.provider));
+    const serviceTier = stringField(data.serviceTier);
+    const costPicoUsd =
+      (pricing && callCost(pricing, tokens, { atMs: context.timestamp.getTime(), serviceTier })) ?? null;
+    if (costPicoUsd === null) this.#unknownModels.report(context, model, tokens, pricing && serviceTier);
     const usage: UsageRecord = {
       id: randomUUID(),
       component,
@@ -349,15 +314,15 @@ export class CostTrackingHook implements Hook {
     };
     let totals: StoredTotals | undefined;
     try {
-      const outcome = await this.#store.record(usage);
+      const outcome: RecordOutcome = await this.#store.record(usage);
       totals = outcome.component;
-      this.#afterRecord(outcome, usage, model, context);
-      if (this.#pending.length > 0) void this.#replay();
+      this.#alerts?.check(outcome, usage, model, context);
+      if (this.#pending.size > 0) void this.#pending.replay();
     } catch (error) {
-      this.#reportStoreError(context, 'record', error);
-      this.#keepPending({ usage, model, context });
+      reportStoreError(context, this.#logger, 'record', error);
+      this.#pending.keep({ usage, model, context });
     }
-    context.metrics.increment('cost_calls', 1, { model: price?.model ?? 'unknown' });
+    context.metrics.increment('cost_calls', 1, { model: costPicoUsd === null ? 'unknown' : pricing!.model });
     context.metrics.increment('cost_input_tokens', tokens.input);
     context.metrics.increment('cost_output_tokens', tokens.output);
     if (costPicoUsd !== null) context.metrics.observe('cost_usd', picoToUsd(costPicoUsd));
@@ -374,119 +339,9 @@ export class CostTrackingHook implements Hook {
     try {
       return picoToUsd((await this.#store.totals('component', context.componentId.name)).costPicoUsd);
     } catch (error) {
-      this.#reportStoreError(context, 'totals', error);
+      reportStoreError(context, this.#logger, 'totals', error);
       return null;
     }
-  }
-
-  #afterRecord(
-    outcome: RecordOutcome,
-    usage: UsageRecord,
-    model: string | undefined,
-    context: HookContext,
-  ): void {
-    const threshold = this.#thresholdPicoUsd;
-    if (!outcome.applied || threshold === undefined || usage.costPicoUsd === null) return;
-    const after = outcome.component.costPicoUsd;
-    const before = after - usage.costPicoUsd;
-    // The store adds atomically, so exactly one record (in any process) sees the total step over.
-    if (!(before <= threshold && after > threshold)) return;
-    const totalCost = picoToUsd(after);
-    const details = {
-      component: usage.component,
-      totalCost,
-      threshold: this.#thresholdUsd!,
-      model: model ?? null,
-    };
-    context.emitEvent('cost.threshold_exceeded', details);
-    context.metrics.increment('cost_threshold_exceeded');
-    this.#logger.warn(details, 'Cost threshold exceeded');
-    if (!this.#alerter) return;
-    const alert: ThresholdAlert = {
-      message: `Cost threshold exceeded for ${usage.component}: $${totalCost} > $${details.threshold}`,
-      details,
-      timestamp: new Date().toISOString(),
-    };
-    this.#alerter.send(alert, (delivery) => this.#onDelivery(delivery, details, context));
-  }
-
-  #onDelivery(delivery: AlertDelivery, details: ThresholdAlert['details'], context: HookContext): void {
-    if (delivery.delivered) {
-      context.metrics.increment('cost_alerts_delivered');
-      return;
-    }
-    context.metrics.increment('cost_alert_failures');
-    context.emitEvent('cost.alert_failed', {
-      ...details,
-      attempts: delivery.attempts,
-      error: delivery.error,
-    });
-    this.#logger.warn(
-      { ...details, attempts: delivery.attempts, error: delivery.error },
-      'Cost alert webhook failed; check webhookUrl',
-    );
-  }
-
-  #reportUnknownModel(context: HookContext, model: string | undefined, tokens: TokenCounts): void {
-    const name = model ?? null;
-    context.emitEvent('cost.unknown_model', {
-      model: name,
-      component: context.componentId.name,
-      inputTokens: tokens.input,
-      outputTokens: tokens.output,
-    });
-    context.metrics.increment('cost_unknown_model');
-    const key = model ?? '';
-    if (this.#warnedModels.has(key)) return;
-    if (this.#warnedModels.size >= MAX_WARNED_MODELS) this.#warnedModels.clear();
-    this.#warnedModels.add(key);
-    this.#logger.warn(
-      { model: name, component: context.componentId.name },
-      model === undefined
-        ? 'No data.model on a call with token usage; tokens counted, cost unknown'
-        : `No price for model '${model}'; tokens counted, cost unknown. Add it to modelRates`,
-    );
-  }
-
-  #reportStoreError(context: HookContext, operation: string, error: unknown): void {
-    context.metrics.increment('cost_store_errors', 1, { operation });
-    context.emitEvent('cost.store_error', { operation, error: describe(error) });
-    this.#logger.warn({ operation, error: describe(error) }, 'Cost store failed; the call goes on');
-  }
-
-  #keepPending(record: PendingRecord): void {
-    if (this.#maxPendingRecords === 0) return;
-    this.#pending.push(record);
-    if (this.#pending.length > this.#maxPendingRecords) {
-      this.#pending.shift();
-      record.context.metrics.increment('cost_records_dropped');
-      this.#logger.warn(
-        { maxPendingRecords: this.#maxPendingRecords },
-        'Too many records waiting for the cost store; the oldest was dropped',
-      );
-    }
-  }
-
-  /** Writes pending records in order until the store fails again. One replay at a time. */
-  #replay(): Promise<void> {
-    this.#replaying ??= (async () => {
-      try {
-        while (this.#pending.length > 0) {
-          const next = this.#pending[0]!;
-          let outcome: RecordOutcome;
-          try {
-            outcome = await this.#store.record(next.usage);
-          } catch {
-            return;
-          }
-          this.#pending.shift();
-          this.#afterRecord(outcome, next.usage, next.model, next.context);
-        }
-      } finally {
-        this.#replaying = undefined;
-      }
-    })();
-    return this.#replaying;
   }
 
   #present(totals: StoredTotals): CostTotals {

@@ -115,6 +115,20 @@ describe('HookRegistry registration rules', () => {
     expect(registry.stats().hooks).toBe(0);
   });
 
+  it('refuses a streamHoldBackChars that is not an integer of at least 0, naming the hook', async () => {
+    const registry = new HookRegistry();
+    for (const value of [-1, 1.5, Number.NaN, '64', Number.POSITIVE_INFINITY]) {
+      const guard = hook('guard', { metadata: () => ({ streamHoldBackChars: value as number }) });
+      await expect(registry.register(HookPoint.AgentStreamChunk, guard)).rejects.toThrow(
+        /hook 'guard' metadata: streamHoldBackChars must be an integer of at least 0/,
+      );
+    }
+    expect(registry.stats().hooks).toBe(0);
+    const accepted = hook('guard', { metadata: () => ({ streamHoldBackChars: 64 }) });
+    await registry.register(HookPoint.AgentStreamChunk, accepted);
+    expect(registry.hooksFor(HookPoint.AgentStreamChunk)[0]?.metadata.streamHoldBackChars).toBe(64);
+  });
+
   it('calls onRegister once when a hook first joins and onUnregister once when it leaves the last point', async () => {
     const registry = new HookRegistry();
     const { hook: shared, calls } = lifecycleHook('shared');
@@ -345,9 +359,9 @@ describe('HookRegistry.loadPlugin', () => {
     );
   });
 
-  it('refuses an incompatible plugin module with a HookRegistrationError', async () => {
-    await expect(new HookRegistry().loadPlugin(fixture('incompatible-plugin.mjs'))).rejects.toThrow(
-      /built for @llmspell\/core \^99\.0\.0/,
-    );
+  it('refuses an incompatible plugin module with a PluginLoadError naming the file', async () => {
+    const attempt = new HookRegistry().loadPlugin(fixture('incompatible-plugin.mjs'));
+    await expect(attempt).rejects.toSatisfy((error) => PluginLoadError.isInstance(error));
+    await expect(attempt).rejects.toThrow(/incompatible-plugin\.mjs': .*built for @llmspell\/core \^99\.0\.0/);
   });
 });

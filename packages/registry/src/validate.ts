@@ -33,3 +33,13 @@ export function assertPriority(priority: unknown, where: string): void {
     );
   }
 }
+
+/** Throws a `HookRegistrationError` unless `metadata.streamHoldBackChars` is undefined or an integer ≥ 0. */
+export function assertStreamHoldBack(value: unknown, where: string): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= 0)) {
+    throw new HookRegistrationError(
+      `${where}: streamHoldBackChars must be an integer of at least 0 (characters held back from a stream), ` +
+        `got ${describeValue(value)}`,
+    );
+  }
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { type HookContext, HookResult, type Logger } from '@llmspell/core';
+import type { BudgetCheck, CostStore } from './cost-store.js';
+import { picoToUsd, usdToPico } from './money.js';
+import type { PriceBook } from './price-book.js';
+import { callCost } from './service-tiers.js';
+import { reportStoreError } from './store-error-report.js';
+import { isCount, stringField } from './token-usage.js';
+
+/** Options of `BudgetGate`, already validated and defaulted by the hook. */
+export interface BudgetGateOptions {
+  store: CostStore;
+  prices: PriceBook;
+  /** A component's budget in pico-dollars; undefined for none. */
+  componentBudgetPicoUsd: bigint | undefined;
+  /** A user's budget in pico-dollars; undefined for none. */
+  userBudgetPicoUsd: bigint | undefined;
+  reservationTtlMs: number;
+  onStoreError: 'allow' | 'deny';
+  logger: Logger;
+}
+
+/** Budget held for one admitted call until it is recorded or released. */
+export interface Reservation {
+  id: string;
+  component: string;
+  userId: string | undefined;
+}
+
+const RESERVATION_KEY = 'cost-tracker:reservation';
+
+/**
+ * Admits a call only when its component's and user's budgets have room for its estimated cost, and holds
+ * that estimate (a reservation, kept in `context.state`) until the call is recorded or released.
+ */
+export class BudgetGate {
+  readonly #options: BudgetGateOptions;
+
+  constructor(options: BudgetGateOptions) {
+    this.#options = options;
+  }
+
+  /** False when no budget is configured: every call is admitted without asking the store. */
+  get enabled(): boolean {
+    return (
+      this.#options.componentBudgetPicoUsd !== undefined || this.#options.userBudgetPicoUsd !== undefined
+    );
+  }
+
+  /** `continue` with the estimate reserved, or `cancel` naming the spent budget. */
+  async admit(context: HookContext): Promise<HookResult> {
+    const { componentBudgetPicoUsd, userBudgetPicoUsd } = this.#options;
+    const component = context.componentId.name;
+    const userId = context.metadata.userId || undefined;
+    const checks: BudgetCheck[] = [];
+    if (componentBudgetPicoUsd !== undefined) {
+      checks.push({ scope: 'component', name: component, budgetPicoUsd: componentBudgetPicoUsd });
+    }
+    if (userBudgetPicoUsd !== undefined && userId !== undefined) {
+      checks.push({ scope: 'user', name: userId, budgetPicoUsd: userBudgetPicoUsd });
+    }
+    if (checks.length === 0) return HookResult.continue();
+    const amountPicoUsd = this.#estimate(context);
+    const id = randomUUID();
+    try {
+      const outcome = await this.#options.store.reserve({
+        id,
+        checks,
+        amountPicoUsd,
+        ttlMs: this.#options.reservationTtlMs,
+      });
+      if (!outcome.admitted) {
+        const { check, committedPicoUsd } = outcome;
+        context.emitEvent('cost.budget_exceeded', {
+          scope: check.scope,
+          name: check.name,
+          budgetUsd: picoToUsd(check.budgetPicoUsd),
+          spentUsd: picoToUsd(committedPicoUsd),
+        });
+        context.metrics.increment('cost_budget_rejections', 1, { scope: check.scope });
+        return HookResult.cancel('Budget exceeded');
+      }
+    } catch (error) {
+      reportStoreError(context, this.#options.logger, 'reserve', error);
+      return this.#options.onStoreError === 'deny'
+        ? HookResult.cancel('Budget check failed: the cost store did not answer')
+        : HookResult.continue();
+    }
+    if (amountPicoUsd > 0n) {
+      const reservation: Reservation = { id, component, userId };
+      context.state.set(RESERVATION_KEY, reservation);
+    }
+    return HookResult.continue();
+  }
+
+  /** The call's reservation, removed from its context so that it is settled once. */
+  take(context: HookContext): Reservation | undefined {
+    const reservation = context.state.get(RESERVATION_KEY) as Reservation | undefined;
+    if (reservation) context.state.delete(RESERVATION_KEY);
+    return reservation;
+  }
+
+  /** Drops a reservation without recording anything (a failed, cancelled or uncharged call). */
+  async release(context: HookContext, reservation: Reservation): Promise<void> {
+    try {
+      await this.#options.store.release(reservation.id, reservation.component, reservation.userId);
+    } catch (error) {
+      // The reservation expires by itself after reservationTtlMs.
+      reportStoreError(context, this.#options.logger, 'release', error);
+    }
+  }
+
+  /** Releases the reservation of a call that failed (AgentError / ToolError). */
+  async releaseFailed(context: HookContext): Promise<HookResult> {
+    const reservation = this.take(context);
+    if (reservation) await this.release(context, reservation);
+    return HookResult.continue();
+  }
+
+  /** `metadata.maxCostUsd`, else `data.maxTokens` output tokens plus at most one token per input byte. */
+  #estimate(context: HookContext): bigint {
+    const maxCostUsd = context.metadata.maxCostUsd;
+    if (maxCostUsd !== undefined) {
+      const pico = usdToPico(maxCostUsd);
+      if (pico !== undefined) return pico;
+      this.#options.logger.warn(
+        { maxCostUsd },
+        'metadata.maxCostUsd is not a non-negative USD amount; ignored',
+      );
+    }
+    const { maxTokens, model, input } = context.data;
+    if (!isCount(maxTokens) || typeof model !== 'string') return 0n;
+    const pricing = this.#options.prices.resolve(model, stringField(context.data.provider));
+    if (!pricing) return 0n;
+    const text =
+      input !== null && typeof input === 'object' && typeof (input as { text?: unknown }).text === 'string'
+        ? (input as { text: string }).text
+        : typeof input === 'string'
+          ? input
+          : (JSON.stringify(input) ?? '');
+    const terms = { atMs: Date.now(), serviceTier: stringField(context.data.serviceTier) };
+    return callCost(pricing, { input: Buffer.byteLength(text), output: maxTokens }, terms) ?? 0n;
+  }
+}
