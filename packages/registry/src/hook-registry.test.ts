@@ -362,6 +362,8 @@ describe('HookRegistry.loadPlugin', () => {
   it('refuses an incompatible plugin module with a PluginLoadError naming the file', async () => {
     const attempt = new HookRegistry().loadPlugin(fixture('incompatible-plugin.mjs'));
     await expect(attempt).rejects.toSatisfy((error) => PluginLoadError.isInstance(error));
-    await expect(attempt).rejects.toThrow(/incompatible-plugin\.mjs': .*built for @llmspell\/core \^99\.0\.0/);
+    await expect(attempt).rejects.toThrow(
+      /incompatible-plugin\.mjs': .*built for @llmspell\/core \^99\.0\.0/,
+    );
   });
 });
