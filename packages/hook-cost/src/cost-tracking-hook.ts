@@ -72,6 +72,9 @@ export interface CallPrice {
   source: PriceSource;
 }
 
+/** Names whose totals `report()` reads at once. */
+const REPORT_PAGE_SIZE = 1_000;
+
 /** Which totals `totals()` and `report()` read. */
 export interface TotalsQuery {
   /** 'component' (default) or 'user' (`metadata.userId`). */
@@ -217,11 +220,29 @@ export class CostTrackingHook implements Hook {
   /** Every component's totals keyed by name (or every user's, with `{ scope: 'user' }`). */
   async report(query: TotalsQuery = {}): Promise<Record<string, CostTotals>> {
     const scope = query.scope ?? 'component';
-    const names = await this.#store.names(scope);
-    const entries = await Promise.all(
-      names.map(async (name) => [name, await this.totals(name, { scope })] as const),
-    );
-    return Object.fromEntries(entries);
+    const store = this.#store;
+    const entries: [string, CostTotals][] = [];
+    const add = async (names: string[]) => {
+      // One page of names at a time, so a store with any number of names never gets them all at once.
+      const totals = await Promise.all(names.map((name) => store.totals(scope, name)));
+      for (let index = 0; index < names.length; index++) {
+        entries.push([names[index]!, this.#present(totals[index]!)]);
+      }
+    };
+    if (store.namesPage === undefined) {
+      const names = await store.names(scope);
+      for (let start = 0; start < names.length; start += REPORT_PAGE_SIZE) {
+        await add(names.slice(start, start + REPORT_PAGE_SIZE));
+      }
+      return Object.fromEntries(entries);
+    }
+    let cursor: string | undefined;
+    do {
+      const page = await store.namesPage(scope, cursor, REPORT_PAGE_SIZE);
+      await add(page.names);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
   /**

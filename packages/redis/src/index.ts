@@ -8,6 +8,6 @@ export type {
   RedisConnectionInput,
   RedisConnectionOptions,
 } from './redis-connection.js';
-export { RedisConnection } from './redis-connection.js';
+export { createRedisClient, RedisConnection } from './redis-connection.js';
 export type { RedisScript } from './redis-script.js';
 export { defineScript } from './redis-script.js';

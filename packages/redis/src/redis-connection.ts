@@ -27,6 +27,8 @@ export interface RedisConnectionOptions {
   logger?: Logger;
   /** Least time between two log lines of one cause, in ms. Default 60_000. */
   logIntervalMs?: number;
+  /** Close a client you passed in when the connection closes. Default false (a client created here is always closed). */
+  closeClient?: boolean;
 }
 
 /** Statuses in which a client is on its way to `ready` and a command may wait (within its deadline). */
@@ -54,6 +56,40 @@ function loadIoredis(name: string): IoredisModule {
 function noop(): void {}
 
 /**
+ * An ioredis client for a URL or ioredis options, set up for bounded waits: lazy, no offline queue, no resend
+ * after a reconnect, background reconnects 100 ms … 1 s apart, and a socket that keeps no process alive.
+ */
+export function createRedisClient(
+  input: string | RedisClientOptions,
+  options: { name: string; connectTimeoutMs: number },
+): RedisClient {
+  const { name, connectTimeoutMs } = options;
+  if (typeof input !== 'string' && (typeof input !== 'object' || input === null)) {
+    throw new HookConfigError(name, [
+      {
+        path: '/connection',
+        message: `must be a redis:// or rediss:// URL, ioredis options or an ioredis Redis or Cluster client, got ${input === null ? 'null' : typeof input}`,
+      },
+    ]);
+  }
+  const { Redis } = loadIoredis(name);
+  const forced = {
+    lazyConnect: true,
+    // Nothing waits for a dead Redis: a command either goes out now or fails now.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    // A command resent after a reconnect could count a call twice after its caller was answered.
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: connectTimeoutMs,
+    retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
+  };
+  const client = typeof input === 'string' ? new Redis(input, forced) : new Redis({ ...input, ...forced });
+  // An idle connection must not keep the process alive; a waiting step's deadline timer does.
+  client.on('connect', () => (client as { stream?: { unref?: () => void } }).stream?.unref?.());
+  return client;
+}
+
+/**
  * One Redis connection of a llmspell piece: it owns the client it created from a URL or options (and closes it)
  * and borrows yours (never closed). Every step — a command or a script, waiting for a connection included —
  * ends within `commandTimeoutMs`; an owned client queues nothing while disconnected and reconnects in the
@@ -62,7 +98,7 @@ function noop(): void {}
 export class RedisConnection {
   /** The ioredis client. */
   readonly client: RedisClient;
-  /** True when the connection created the client (and closes it in `close()`). */
+  /** True when `close()` closes the client: one the connection created, or yours with `closeClient`. */
   readonly ownsClient: boolean;
   /** The longest one step waits for Redis, in ms. */
   readonly commandTimeoutMs: number;
@@ -85,32 +121,10 @@ export class RedisConnection {
     this.#log = new ThrottledLog(logger, logIntervalMs);
     if (isRedisClient(input)) {
       this.client = input;
-      this.ownsClient = false;
-    } else if (typeof input === 'string' || (typeof input === 'object' && input !== null)) {
-      const { Redis } = loadIoredis(name);
-      const forced = {
-        lazyConnect: true,
-        // Nothing waits for a dead Redis: a command either goes out now or fails now.
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        // A command resent after a reconnect could count a call twice after its caller was answered.
-        autoResendUnfulfilledCommands: false,
-        connectTimeout: connectTimeoutMs,
-        retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
-      };
-      const client =
-        typeof input === 'string' ? new Redis(input, forced) : new Redis({ ...input, ...forced });
-      // An idle connection must not keep the process alive; a waiting step's deadline timer does.
-      client.on('connect', () => (client as { stream?: { unref?: () => void } }).stream?.unref?.());
-      this.client = client;
-      this.ownsClient = true;
+      this.ownsClient = options.closeClient ?? false;
     } else {
-      throw new HookConfigError(name, [
-        {
-          path: '/connection',
-          message: `must be a redis:// or rediss:// URL, ioredis options or an ioredis Redis or Cluster client, got ${input === null ? 'null' : typeof input}`,
-        },
-      ]);
+      this.client = createRedisClient(input, { name, connectTimeoutMs });
+      this.ownsClient = true;
     }
     const timeout = (this.client as { options?: { commandTimeout?: unknown } }).options?.commandTimeout;
     this.#clientBoundsCommands = typeof timeout === 'number' && timeout <= commandTimeoutMs;
