@@ -43,4 +43,6 @@ export type {
 export { emitOperationFinished, emitOperationStarted } from './operation-events.js';
 export { compilePattern } from './pattern.js';
 export { Priority } from './priority.js';
+export type { TokenEstimate } from './token-estimate.js';
+export { estimateTokens } from './token-estimate.js';
 export { coreVersion } from './version.js';
