@@ -31,7 +31,10 @@ describe('limiter keys', () => {
 
   it('never gives two different calls of one hook the same key, and never puts a brace in one', () => {
     const part = fc.oneof(fc.string(), fc.stringMatching(/^[\\:{}ab]{0,8}$/));
-    const user = fc.option(part.filter((text) => text !== ''), { nil: undefined });
+    const user = fc.option(
+      part.filter((text) => text !== ''),
+      { nil: undefined },
+    );
     // Within one hook the component part is always there (byComponent) or never.
     fc.assert(
       fc.property(fc.boolean(), part, user, part, user, (byComponent, c1, u1, c2, u2) => {
@@ -54,7 +57,7 @@ describe('limiter keys', () => {
     hook.execute(operation({ mock, userId: long }).before);
     hook.execute(operation({ mock, userId: long }).before);
     const [event] = mock.events.query('rate_limit.exceeded');
-    expect((event?.payload as { limiterKey: string }).limiterKey).toBe(key);
+    expect((event!.payload as { limiterKey: string }).limiterKey).toBe(key);
   });
 });
 
