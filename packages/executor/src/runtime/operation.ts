@@ -51,13 +51,15 @@ export interface OutputMapping<Output> {
   /** Puts an output where After hooks read it. Default: `data.output = output`. */
   record?(output: Output, data: Record<string, unknown>): void;
   /**
-   * What the call returns once After ran: `replaced` is an After hook's `replace` answer, if one was given.
-   * Default: that answer, else `data.output` as the hooks left it.
+   * What the call returns once After ran: `replaced` is an After hook's `replace` answer, if one was given;
+   * `after` names the point and the last hook that ran there. Default: that answer, else `data.output` as the
+   * hooks left it.
    */
   result?(
     output: Output,
     data: Record<string, unknown>,
     replaced: { value: unknown; origin: AnswerOrigin } | undefined,
+    after: { hookPoint: HookPoint; hookId: string | undefined },
   ): Output;
 }
 
@@ -303,7 +305,7 @@ export class Operation<Output> {
     const final = this.context.data;
     const returned =
       result !== undefined
-        ? result(output, final, replaced)
+        ? result(output, final, replaced, { hookPoint: points.after, hookId: decidedBy(outcome) })
         : ((replaced ? replaced.value : final.output) as Output);
     this.#finished('completed');
     return { type: 'done', output: returned };
