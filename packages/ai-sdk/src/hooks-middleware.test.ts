@@ -446,6 +446,12 @@ describe('hooksMiddleware with generateText', () => {
     const model = wrapLanguageModel({ model: inner, middleware });
     await generateText({ model, prompt: 'x', providerOptions: { llmspell: { userId: 'u-1' } } });
     expect(metadata).toEqual({ tenantId: 'acme', modelId: 'mock-model', userId: 'u-1' });
+    await generateText({
+      model,
+      prompt: 'x',
+      providerOptions: { llmspell: { tenantId: 'spoofed', userId: 'u-2' } },
+    });
+    expect(metadata).toEqual({ tenantId: 'acme', modelId: 'mock-model', userId: 'u-2' });
   });
 
   it('reuses the given executor', async () => {
