@@ -19,6 +19,7 @@ const suites = {
   'security-scan': async () => (await import('./suites/security-scan.mjs')).securityScan,
   'rate-limit': async () => (await import('./suites/rate-limit.mjs')).rateLimit,
   memory: async () => (await import('./suites/memory.mjs')).memory,
+  'price-catalog': async () => (await import('./suites/price-catalog.mjs')).priceCatalog,
 };
 
 function parseArguments(argv) {

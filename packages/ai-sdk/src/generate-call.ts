@@ -71,13 +71,16 @@ export function generateThrough(
     },
   };
   const operation = new Operation(setup.specFor(model), mapping, {
-    data: { input, model: model.modelId },
+    data: { input, model: model.modelId, provider: model.provider },
     metadata: setup.metadataFor(params, model),
     signal: params.abortSignal,
   });
   return operation.call((target) => {
     const chosen = target === undefined ? model : setup.redirects[target]!;
-    if (target !== undefined) operation.data.model = chosen.modelId;
+    if (target !== undefined) {
+      operation.data.model = chosen.modelId;
+      operation.data.provider = chosen.provider;
+    }
     return chosen.doGenerate(paramsWithInput(params, input, operation.data.input));
   });
 }

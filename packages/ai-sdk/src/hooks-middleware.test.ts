@@ -2,6 +2,7 @@ import { EventBus, HookCancelledError, HookConfigError, HookPoint, HookResult } 
 import { HookExecutor, UnknownRedirectTargetError } from '@llmspell/executor';
 import { HookRegistry } from '@llmspell/registry';
 import { generateText, wrapLanguageModel } from 'ai';
+import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it, vi } from 'vitest';
 import { echoModel, generated, hook } from './__fixtures__/models.js';
 import { InvalidModelOutputError } from './errors/invalid-model-output-error.js';
@@ -70,6 +71,37 @@ describe('hooksMiddleware with generateText', () => {
       tokensUsed: { input: 7, output: 11 },
     });
     expect(seen?.cached).toBeUndefined();
+  });
+
+  it('reports cache reads, cache writes and reasoning as parts of data.tokensUsed, with the provider id', async () => {
+    const registry = new HookRegistry();
+    let seen: Record<string, unknown> | undefined;
+    await registry.register(
+      After,
+      hook('spy', (context) => {
+        seen = snapshot(context.data);
+        return HookResult.continue();
+      }),
+    );
+    const reported = generated('cached answer', 100, 40);
+    reported.usage = {
+      inputTokens: { total: 100, noCache: 20, cacheRead: 70, cacheWrite: 10 },
+      outputTokens: { total: 40, text: 15, reasoning: 25 },
+    };
+    const model = wrapLanguageModel({
+      model: new MockLanguageModelV3({
+        provider: 'anthropic.messages',
+        modelId: 'claude-sonnet-4-5',
+        doGenerate: async () => reported,
+      }),
+      middleware: hooksMiddleware({ registry }),
+    });
+    await generateText({ model, prompt: 'hello' });
+    expect(seen).toMatchObject({
+      model: 'claude-sonnet-4-5',
+      provider: 'anthropic.messages',
+      tokensUsed: { input: 100, output: 40, cachedInput: 70, cacheWrite: 10, reasoning: 25 },
+    });
   });
 
   it('runs Before and After as one operation: one correlation id and one state map', async () => {

@@ -153,7 +153,7 @@ export async function streamThrough(
     },
   };
   const operation = new Operation(setup.specFor(model), mapping, {
-    data: { input, model: model.modelId },
+    data: { input, model: model.modelId, provider: model.provider },
     metadata: setup.metadataFor(params, model),
     signal: params.abortSignal,
     interruptible: true,
@@ -167,7 +167,10 @@ export async function streamThrough(
         ? decision.output
         : await operation.run(() => {
             const chosen = target === undefined ? model : setup.redirects[target]!;
-            if (target !== undefined) operation.data.model = chosen.modelId;
+            if (target !== undefined) {
+              operation.data.model = chosen.modelId;
+              operation.data.provider = chosen.provider;
+            }
             return chosen.doStream(paramsWithInput(params, input, operation.data.input));
           });
   } catch (error) {

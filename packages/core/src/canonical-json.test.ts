@@ -51,4 +51,42 @@ describe('canonicalJson', () => {
   it('refuses BigInt with advice', () => {
     expect(() => canonicalJson({ n: 1n })).toThrow(/BigInt at \$\.n/);
   });
+  it('refuses an input that reuses one sub-object 22 levels deep within milliseconds, not seconds (shared-reference attack)', () => {
+    let shared: Record<string, unknown> = { leaf: 'x' };
+    for (let level = 0; level < 22; level++) shared = { left: shared, right: shared };
+    const started = performance.now();
+    expect(() => canonicalJson({ input: shared })).toThrow(/more than 100000 nodes/);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('writes a shared sub-object in full while the node count allows it', () => {
+    let shared: Record<string, unknown> = { leaf: 1 };
+    for (let level = 0; level < 10; level++) shared = { a: shared, b: shared };
+    expect(canonicalJson(shared).match(/"leaf"/g)).toHaveLength(1024);
+    expect(() => canonicalJson(shared, { maxNodes: 1_000 })).toThrow(RangeError);
+  });
+
+  it('refuses nesting deeper than maxDepth instead of overflowing the stack', () => {
+    let deep: unknown = 'leaf';
+    for (let level = 0; level < 50_000; level++) deep = [deep];
+    expect(() => canonicalJson(deep, { maxNodes: 1_000_000 })).toThrow(/nested deeper than 1000 levels/);
+  });
+
+  it('keeps error paths short when keys are huge', () => {
+    const key = 'k'.repeat(100_000);
+    const cyclic: Record<string, unknown> = {};
+    cyclic[key] = { [key]: cyclic };
+    expect(() => canonicalJson(cyclic)).toThrow(TypeError);
+    try {
+      canonicalJson(cyclic);
+    } catch (error) {
+      expect((error as Error).message.length).toBeLessThan(600);
+    }
+  });
+
+  it('writes holes of sparse arrays as null, like JSON.stringify', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point of the test
+    const sparse = [, 1];
+    expect(canonicalJson(sparse)).toBe(JSON.stringify(sparse));
+  });
 });

@@ -117,3 +117,74 @@ describe('EventBus', () => {
     expect(inner).toHaveBeenCalledOnce();
   });
 });
+
+describe('EventBus bounds', () => {
+  it('truncates a huge payload and keeps the event (100 KB user id attack)', () => {
+    const bus = new EventBus();
+    const delivered: HookEvent[] = [];
+    bus.subscribe('*', (received) => {
+      delivered.push(received);
+    });
+    const userId = 'u'.repeat(100_000);
+    bus.publish({
+      type: 'rate_limit.exceeded',
+      payload: { limiterKey: userId, component: 'c' },
+      timestamp: new Date(),
+    });
+    const [kept] = bus.query('rate_limit.exceeded');
+    expect(kept).toBe(delivered[0]);
+    expect(kept?.truncated).toBe(true);
+    const payload = kept?.payload as { limiterKey: string; component: string };
+    expect(payload.component).toBe('c');
+    expect(payload.limiterKey.length).toBeLessThan(1_100);
+    expect(payload.limiterKey).toMatch(/more characters\]$/);
+  });
+
+  it('delivers a small payload as the very same event', () => {
+    const bus = new EventBus();
+    const published = event('hook.executed');
+    bus.publish(published);
+    expect(bus.query('*')[0]).toBe(published);
+  });
+
+  it('holds a bounded history however large the payloads: 2,000 refusals with 100 KB ids', () => {
+    const bus = new EventBus({ maxHistoryBytes: 1_000_000 });
+    const id = 'x'.repeat(100_000);
+    for (let index = 0; index < 2_000; index++) {
+      bus.publish({
+        type: 'cost.budget_exceeded',
+        payload: { name: `${index}${id}` },
+        timestamp: new Date(),
+      });
+    }
+    const kept = bus.query('*');
+    expect(kept.length).toBeGreaterThan(50);
+    expect(kept.length).toBeLessThan(2_000);
+    expect((kept.at(-1)!.payload as { name: string }).name.startsWith('1999')).toBe(true);
+    const retained = kept.reduce((sum, entry) => sum + JSON.stringify(entry.payload).length, 0);
+    expect(retained).toBeLessThan(1_000_000);
+  });
+
+  it('truncates deep, wide and shared payloads without a long walk', () => {
+    const bus = new EventBus();
+    let shared: Record<string, unknown> = { leaf: 'x' };
+    for (let level = 0; level < 22; level++) shared = { left: shared, right: shared };
+    const wide = Array.from({ length: 100_000 }, (_, index) => index);
+    const started = performance.now();
+    bus.publish({ type: 'a', payload: shared, timestamp: new Date() });
+    bus.publish({ type: 'b', payload: { wide }, timestamp: new Date() });
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(bus.query('*').every((entry) => entry.truncated === true)).toBe(true);
+    expect((bus.query('b')[0]!.payload as { wide: unknown[] }).wide.length).toBeLessThanOrEqual(101);
+  });
+
+  it('cuts an oversized correlation id', () => {
+    const bus = new EventBus();
+    bus.publish({ type: 'a', payload: {}, correlationId: 'c'.repeat(10_000), timestamp: new Date() });
+    expect(bus.query('a')[0]?.correlationId?.length).toBeLessThan(300);
+  });
+
+  it('refuses bad options with HookConfigError', () => {
+    expect(() => new EventBus({ maxPayloadBytes: 0 })).toThrow(/maxPayloadBytes: must be a positive integer/);
+  });
+});

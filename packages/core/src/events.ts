@@ -1,4 +1,6 @@
+import { approximateSize, truncateValue } from './bounded-value.js';
 import type { ComponentId } from './component-id.js';
+import { ConfigIssues } from './config-issues.js';
 import type { HookPoint } from './hook-point.js';
 import { compilePattern } from './pattern.js';
 
@@ -10,6 +12,8 @@ export interface HookEvent {
   componentId?: ComponentId;
   hookPoint?: HookPoint;
   timestamp: Date;
+  /** Set by `EventBus` when it cut the payload down to `maxPayloadBytes`. */
+  truncated?: true;
 }
 
 /** Where hook events go; `EventBus` is the built-in one. */
@@ -21,9 +25,22 @@ export interface EventSink {
 export interface EventBusOptions {
   /** How many recent events `query()` can see (a ring buffer). Default 10_000; 0 keeps none. */
   capacity?: number;
+  /**
+   * The largest payload kept and delivered whole, in approximate bytes (a string counts its length, any
+   * other value 8). A larger payload is replaced by a truncated copy and the event is marked `truncated`;
+   * the event itself is always kept. Default 8_192.
+   */
+  maxPayloadBytes?: number;
+  /** The most the history may hold, in the same approximate bytes; the oldest events go first. Default 16 MiB. */
+  maxHistoryBytes?: number;
   /** Called when a subscriber throws or rejects. Default: a process warning. */
   onSubscriberError?: (error: unknown, event: HookEvent) => void;
 }
+
+/** What an event costs beyond its payload, in the same approximate bytes. */
+const EVENT_OVERHEAD = 128;
+/** A longer correlation id is cut to this many characters. */
+const MAX_CORRELATION_ID = 256;
 
 interface Subscription {
   readonly matches: (type: string) => boolean;
@@ -45,28 +62,51 @@ function warnSubscriberError(error: unknown, event: HookEvent): void {
 export class EventBus implements EventSink {
   readonly #capacity: number;
   readonly #onSubscriberError: (error: unknown, event: HookEvent) => void;
+  readonly #maxPayloadBytes: number;
+  readonly #maxHistoryBytes: number;
   readonly #buffer: (HookEvent | undefined)[];
+  /** The approximate size of each recorded event, by buffer slot. */
+  readonly #sizes: Float64Array;
+  #historyBytes = 0;
   #next = 0;
   #size = 0;
   #subscriptions: readonly Subscription[] = [];
 
   constructor(options: EventBusOptions = {}) {
-    const { capacity = 10_000, onSubscriberError = warnSubscriberError } = options;
-    if (!Number.isInteger(capacity) || capacity < 0) {
-      throw new RangeError(`EventBus capacity must be a non-negative integer, got ${capacity}`);
-    }
+    const {
+      capacity = 10_000,
+      maxPayloadBytes = 8_192,
+      maxHistoryBytes = 16 * 1024 * 1024,
+      onSubscriberError = warnSubscriberError,
+    } = options;
+    const issues = new ConfigIssues();
+    issues.nonNegativeInteger(options, 'capacity');
+    issues.positiveInteger(options, 'maxPayloadBytes');
+    issues.positiveInteger(options, 'maxHistoryBytes');
+    issues.function(options, 'onSubscriberError');
+    issues.throwIfAny('EventBus');
     this.#capacity = capacity;
+    this.#maxPayloadBytes = maxPayloadBytes;
+    this.#maxHistoryBytes = maxHistoryBytes;
     this.#onSubscriberError = onSubscriberError;
     this.#buffer = new Array(capacity);
+    this.#sizes = new Float64Array(capacity);
   }
 
-  /** Records the event and hands it to every matching subscriber, synchronously. */
-  publish(event: HookEvent): void {
-    if (this.#capacity > 0) {
-      this.#buffer[this.#next] = event;
-      this.#next = (this.#next + 1) % this.#capacity;
-      if (this.#size < this.#capacity) this.#size++;
+  /**
+   * Records the event and hands it to every matching subscriber, synchronously. A payload over
+   * `maxPayloadBytes` is replaced by a truncated copy first (subscribers and `query()` see the same event).
+   */
+  publish(published: HookEvent): void {
+    let event = published;
+    const limit = this.#maxPayloadBytes;
+    let size = approximateSize(event.payload, limit);
+    const { correlationId } = event;
+    if (size > limit || (typeof correlationId === 'string' && correlationId.length > MAX_CORRELATION_ID)) {
+      event = this.#truncated(event);
+      size = approximateSize(event.payload, Number.POSITIVE_INFINITY);
     }
+    if (this.#capacity > 0) this.#record(event, size + EVENT_OVERHEAD);
     for (const subscription of this.#subscriptions) {
       if (!subscription.matches(event.type)) continue;
       try {
@@ -108,8 +148,43 @@ export class EventBus implements EventSink {
   /** Forgets the recorded history (subscriptions stay). */
   clear(): void {
     this.#buffer.fill(undefined);
+    this.#sizes.fill(0);
+    this.#historyBytes = 0;
     this.#next = 0;
     this.#size = 0;
+  }
+
+  #record(event: HookEvent, size: number): void {
+    const capacity = this.#capacity;
+    if (this.#size === capacity) this.#dropOldest();
+    this.#buffer[this.#next] = event;
+    this.#sizes[this.#next] = size;
+    this.#historyBytes += size;
+    this.#next = (this.#next + 1) % capacity;
+    this.#size++;
+    // The newest event always stays: a payload is at most maxPayloadBytes.
+    while (this.#historyBytes > this.#maxHistoryBytes && this.#size > 1) this.#dropOldest();
+  }
+
+  #dropOldest(): void {
+    const oldest = (this.#next - this.#size + this.#capacity) % this.#capacity;
+    this.#buffer[oldest] = undefined;
+    this.#historyBytes -= this.#sizes[oldest]!;
+    this.#sizes[oldest] = 0;
+    this.#size--;
+  }
+
+  #truncated(event: HookEvent): HookEvent {
+    const bounded: HookEvent = {
+      ...event,
+      payload: truncateValue(event.payload, this.#maxPayloadBytes),
+      truncated: true,
+    };
+    const { correlationId } = event;
+    if (typeof correlationId === 'string' && correlationId.length > MAX_CORRELATION_ID) {
+      bounded.correlationId = `${correlationId.slice(0, MAX_CORRELATION_ID)}…`;
+    }
+    return bounded;
   }
 
   #report(error: unknown, event: HookEvent): void {

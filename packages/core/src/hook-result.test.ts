@@ -38,6 +38,16 @@ describe('HookResult', () => {
     expect(() => HookResult.cancel(5 as never)).toThrow(/reason/);
   });
 
+  it('refuses a retry delay longer than a timer can wait, which setTimeout would fire after 1 ms (retry 3e9 attack)', () => {
+    expect(() => HookResult.retry({ delayMs: 3e9, maxAttempts: 2 })).toThrow(
+      /delayMs must be a number of milliseconds from 0 to 2147483647/,
+    );
+    expect(HookResult.retry({ delayMs: 2_147_483_647, maxAttempts: 2 })).toMatchObject({
+      delayMs: 2_147_483_647,
+    });
+    expect(HookResult.isHookResult({ type: 'retry', delayMs: 3e9, maxAttempts: 2 })).toBe(false);
+  });
+
   it('isHookResult accepts every constructed variant', () => {
     const all = [
       HookResult.continue(),

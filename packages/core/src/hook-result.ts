@@ -1,3 +1,6 @@
+import { MAX_TIMER_MS } from './config-issues.js';
+import { describeValue } from './describe-value.js';
+
 /** An operation a `fork` result asks the runtime to start beside the main one. */
 export interface ForkOperation {
   id: string;
@@ -37,6 +40,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function isNonNegativeFinite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** A delay a timer can wait: setTimeout fires a longer one after 1 ms. */
+function isTimerDelay(value: unknown): value is number {
+  return isNonNegativeFinite(value) && value <= MAX_TIMER_MS;
 }
 
 function isForkOperation(value: unknown): value is ForkOperation {
@@ -81,11 +89,15 @@ export const HookResult = Object.freeze({
   /** Stop: run the operation again after `delayMs`, at most `maxAttempts` times in all. */
   retry(options: { delayMs: number; maxAttempts: number }): HookResult {
     const { delayMs, maxAttempts } = options;
-    if (!isNonNegativeFinite(delayMs)) {
-      throw new TypeError(`HookResult.retry: delayMs must be a non-negative number, got ${delayMs}`);
+    if (!isTimerDelay(delayMs)) {
+      throw new TypeError(
+        `HookResult.retry: delayMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (the longest a timer can wait), got ${describeValue(delayMs)}`,
+      );
     }
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-      throw new TypeError(`HookResult.retry: maxAttempts must be a positive integer, got ${maxAttempts}`);
+      throw new TypeError(
+        `HookResult.retry: maxAttempts must be a positive integer, got ${describeValue(maxAttempts)}`,
+      );
     }
     return { type: 'retry', delayMs, maxAttempts };
   },
@@ -135,7 +147,7 @@ function isWellFormed(value: unknown): boolean {
       return 'result' in candidate;
     case 'retry':
       return (
-        isNonNegativeFinite(candidate.delayMs) &&
+        isTimerDelay(candidate.delayMs) &&
         Number.isInteger(candidate.maxAttempts) &&
         (candidate.maxAttempts as number) >= 1
       );

@@ -1,6 +1,11 @@
+export type { CanonicalJsonOptions } from './canonical-json.js';
 export { canonicalJson } from './canonical-json.js';
 export type { ComponentId, ComponentType } from './component-id.js';
 export { componentId } from './component-id.js';
+export type { AjvErrorLike } from './config-issues.js';
+export { ConfigIssues, issuesFromAjv, MAX_TIMER_MS, unknownOptionMessage } from './config-issues.js';
+export type { Decimal, DecimalParse } from './decimal.js';
+export { decimalToUnits, MAX_DECIMAL_DIGITS, MAX_DECIMAL_EXPONENT, parseDecimal } from './decimal.js';
 export { describeValue } from './describe-value.js';
 export { HookCancelledError } from './errors/hook-cancelled-error.js';
 export type { ConfigIssue } from './errors/hook-config-error.js';
@@ -27,7 +32,7 @@ export type { ForkOperation, HookResultOf, HookResultType } from './hook-result.
 export { HookResult } from './hook-result.js';
 export type { LogFn, Logger } from './logger.js';
 export { consoleLogger, silentLogger } from './logger.js';
-export { applyMergePatch } from './merge-patch.js';
+export { applyMergePatch, MAX_PATCH_OBJECTS } from './merge-patch.js';
 export type { MetricSnapshot, MetricsRecorder } from './metrics.js';
 export { InMemoryMetrics, noopMetrics } from './metrics.js';
 export { compilePattern } from './pattern.js';

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type HookContext, HookResult, type Logger } from '@llmspell/core';
 import type { BudgetCheck, CostStore } from './cost-store.js';
 import { picoToUsd, usdToPico } from './money.js';
-import { costOf, type PriceBook } from './price-book.js';
+import type { PriceBook } from './price-book.js';
+import { callCost } from './service-tiers.js';
 import { reportStoreError } from './store-error-report.js';
-import { isCount } from './token-usage.js';
+import { isCount, stringField } from './token-usage.js';
 
 /** Options of `BudgetGate`, already validated and defaulted by the hook. */
 export interface BudgetGateOptions {
@@ -129,14 +130,15 @@ export class BudgetGate {
     }
     const { maxTokens, model, input } = context.data;
     if (!isCount(maxTokens) || typeof model !== 'string') return 0n;
-    const price = this.#options.prices.resolve(model);
-    if (!price) return 0n;
+    const pricing = this.#options.prices.resolve(model, stringField(context.data.provider));
+    if (!pricing) return 0n;
     const text =
       input !== null && typeof input === 'object' && typeof (input as { text?: unknown }).text === 'string'
         ? (input as { text: string }).text
         : typeof input === 'string'
           ? input
           : (JSON.stringify(input) ?? '');
-    return costOf(price, { input: Buffer.byteLength(text), output: maxTokens });
+    const terms = { atMs: Date.now(), serviceTier: stringField(context.data.serviceTier) };
+    return callCost(pricing, { input: Buffer.byteLength(text), output: maxTokens }, terms) ?? 0n;
   }
 }

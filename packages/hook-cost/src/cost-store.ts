@@ -33,6 +33,12 @@ export interface RecordOutcome {
   user?: StoredTotals | undefined;
 }
 
+/** One page of a scope's names; `cursor` continues it, undefined after the last page. */
+export interface NamesPage {
+  names: string[];
+  cursor: string | undefined;
+}
+
 /** A budget to check before a call. */
 export interface BudgetCheck {
   scope: CostScope;
@@ -68,6 +74,8 @@ export interface CostStore {
   totals(scope: CostScope, name: string): Promise<StoredTotals>;
   /** Every component or user name that has totals. */
   names(scope: CostScope): Promise<string[]>;
+  /** One page of names from `cursor` (the store's own format; its first page has cursor undefined). Optional. */
+  namesPage?(scope: CostScope, cursor?: string, count?: number): Promise<NamesPage>;
   close(): Promise<void>;
 }
 

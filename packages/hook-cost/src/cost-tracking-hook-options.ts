@@ -1,7 +1,7 @@
 import type { ConfigIssue, Logger } from '@llmspell/core';
 import type { CostStore } from './cost-store.js';
 import { usdToPico } from './money.js';
-import { type ModelRate, per1kToPico } from './price-book.js';
+import { type ModelRate, per1kToPico, RATE_FIELDS, type TokenRate } from './price-book.js';
 import type { RedisConnection } from './redis-cost-store.js';
 import { validateOptions } from './validate-options.js';
 
@@ -15,7 +15,7 @@ export interface CostBudgets {
 
 /** Options of `CostTrackingHook`. */
 export interface CostTrackingHookOptions {
-  /** Prices in USD per 1K tokens that override or extend `defaultPriceTable`. Default `{}`. */
+  /** Prices in USD per 1K tokens that override the catalog and `defaultPriceTable` or add models. Default `{}`. */
   modelRates?: Record<string, ModelRate>;
   /** Alert once when a component's total cost goes above this many USD. Default: no alerts. */
   alertThresholdUsd?: number;
@@ -46,6 +46,13 @@ const decimal = { type: ['number', 'string'] };
 
 const usd = { type: 'number', exclusiveMinimum: 0 };
 
+const tokenRate = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['inputPer1k', 'outputPer1k'],
+  properties: Object.fromEntries(RATE_FIELDS.map((field) => [field, decimal])),
+} as const;
+
 const schema = {
   type: 'object',
   additionalProperties: false,
@@ -54,10 +61,11 @@ const schema = {
       type: 'object',
       propertyNames: { minLength: 1 },
       additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['inputPer1k', 'outputPer1k'],
-        properties: { inputPer1k: decimal, outputPer1k: decimal, cachedInputPer1k: decimal },
+        ...tokenRate,
+        properties: {
+          ...tokenRate.properties,
+          serviceTiers: { type: 'object', propertyNames: { minLength: 1 }, additionalProperties: tokenRate },
+        },
       },
     },
     alertThresholdUsd: { type: 'number', minimum: 0 },
@@ -78,27 +86,41 @@ const schema = {
   },
 } as const;
 
+function pointerPart(name: string): string {
+  return name.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function rateIssues(rate: TokenRate, path: string, issues: ConfigIssue[]): void {
+  for (const field of RATE_FIELDS) {
+    const value = rate[field];
+    const isAmount = typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value));
+    if (isAmount && per1kToPico(value) === undefined) {
+      issues.push({
+        path: `${path}/${field}`,
+        message: `must be a non-negative USD amount per 1K tokens with at most 9 decimal places, got ${JSON.stringify(value)}`,
+      });
+    } else if (typeof value === 'string' && !isAmount) {
+      issues.push({
+        path: `${path}/${field}`,
+        message: `must be a decimal string such as '0.03', got ${JSON.stringify(value)}`,
+      });
+    }
+  }
+}
+
 function precisionIssues(options: CostTrackingHookOptions): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const rates = options.modelRates;
   if (rates !== null && typeof rates === 'object') {
     for (const [model, rate] of Object.entries(rates)) {
       if (rate === null || typeof rate !== 'object') continue;
-      for (const field of ['inputPer1k', 'outputPer1k', 'cachedInputPer1k'] as const) {
-        const value = rate[field];
-        const path = `/modelRates/${model.replace(/~/g, '~0').replace(/\//g, '~1')}/${field}`;
-        const isAmount =
-          typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value));
-        if (isAmount && per1kToPico(value) === undefined) {
-          issues.push({
-            path,
-            message: `must be a non-negative USD amount per 1K tokens with at most 9 decimal places, got ${JSON.stringify(value)}`,
-          });
-        } else if (typeof value === 'string' && !isAmount) {
-          issues.push({
-            path,
-            message: `must be a decimal string such as '0.03', got ${JSON.stringify(value)}`,
-          });
+      const path = `/modelRates/${pointerPart(model)}`;
+      rateIssues(rate, path, issues);
+      const tiers = (rate as ModelRate).serviceTiers;
+      if (tiers === null || typeof tiers !== 'object') continue;
+      for (const [tier, tierRate] of Object.entries(tiers)) {
+        if (tierRate !== null && typeof tierRate === 'object') {
+          rateIssues(tierRate, `${path}/serviceTiers/${pointerPart(tier)}`, issues);
         }
       }
     }

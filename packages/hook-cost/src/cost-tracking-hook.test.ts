@@ -1,5 +1,5 @@
 import { EventBus, HookConfigError, HookPoint, HookResult, InMemoryMetrics } from '@llmspell/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { callContext, recordingLogger } from './__fixtures__/contexts.js';
 import { CostTrackingHook } from './cost-tracking-hook.js';
 import { PICO_PER_USD } from './money.js';
@@ -91,6 +91,44 @@ describe('CostTrackingHook', () => {
       unpricedCalls: 3,
       costPicoUsd: 0n,
     });
+  });
+
+  it('charges the price in force when the call ends (o3 before and after its 2025-06-10 price cut)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const hook = new CostTrackingHook({ logger: quiet });
+      const tokensUsed = { input: 1_000, output: 1_000 };
+      vi.setSystemTime(new Date('2025-06-09T23:59:00Z'));
+      const before = callContext({ model: 'o3', tokensUsed });
+      await hook.execute(before);
+      vi.setSystemTime(new Date('2025-06-10T00:01:00Z'));
+      const after = callContext({ model: 'o3', tokensUsed });
+      await hook.execute(after);
+      // 10 / 40 per 1M before the cut, 2 / 8 after.
+      expect(before.data.cost).toMatchObject({ sessionCost: 0.05 });
+      expect(after.data.cost).toMatchObject({ sessionCost: 0.01, totalCost: 0.06 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('halves a Flex call and reports a service tier without a price as unpriced, naming the tier', async () => {
+    const { lines, logger } = recordingLogger();
+    const events = new EventBus();
+    const hook = new CostTrackingHook({ logger });
+    const tokensUsed = { input: 1_000_000, output: 0 };
+    const flex = callContext({ model: 'gpt-5', tokensUsed, data: { serviceTier: 'flex' }, events });
+    await hook.execute(flex);
+    expect(flex.data.cost).toMatchObject({ sessionCost: 0.625 });
+    const priority = callContext({ model: 'gpt-5', tokensUsed, data: { serviceTier: 'priority' }, events });
+    await hook.execute(priority);
+    expect(priority.data.cost).toMatchObject({ sessionCost: null, totalCost: 0.625 });
+    expect(events.query('cost.unknown_model')[0]!.payload).toMatchObject({
+      model: 'gpt-5',
+      serviceTier: 'priority',
+    });
+    expect(lines[0]!.message).toContain("No price for service tier 'priority' of model 'gpt-5'");
+    expect((await hook.totals('writer')).unpricedCalls).toBe(1);
   });
 
   it('treats a call with token usage but no model as an unknown model', async () => {

@@ -12,13 +12,16 @@ import { BudgetGate } from './budget-gate.js';
 import type { CostScope, CostStore, RecordOutcome, StoredTotals, UsageRecord } from './cost-store.js';
 import { type CostTrackingHookOptions, validateCostTrackingOptions } from './cost-tracking-hook-options.js';
 import { MemoryCostStore } from './memory-cost-store.js';
+import type { PriceSource } from './model-pricing.js';
 import { picoToUsd, usdToPico } from './money.js';
 import { PendingRecords } from './pending-records.js';
-import { costOf, PriceBook } from './price-book.js';
+import { PriceBook } from './price-book.js';
 import { RedisCostStore } from './redis-cost-store.js';
+import { callCost } from './service-tiers.js';
 import { reportStoreError } from './store-error-report.js';
 import { ThresholdAlerts } from './threshold-alerts.js';
-import { readTokens } from './token-usage.js';
+import type { TokenCounts } from './token-rates.js';
+import { readTokens, stringField } from './token-usage.js';
 import { UnknownModelReport } from './unknown-model-report.js';
 
 /** A scope's totals as the hook reports them: USD converted once, at the end, from the exact integer. */
@@ -42,6 +45,35 @@ export interface CallCost {
   totalCost: number | null;
   model: string | null;
 }
+
+/** A call to price with `hook.price()`. */
+export interface CallToPrice {
+  /** The model name, as a call reports it in `data.model`. */
+  model: string;
+  /** Token counts, as in `data.tokensUsed`. */
+  tokensUsed: TokenCounts;
+  /** The provider id, as in `data.provider` (`openai`, `anthropic.messages` …). Default: found from the name. */
+  provider?: string;
+  /** As in `data.serviceTier`. Default: the standard tier. */
+  serviceTier?: string;
+  /** When the call ran: the price in force then applies. Default: now. */
+  at?: Date | number;
+}
+
+/** What `hook.price()` answers for a priced call. */
+export interface CallPrice {
+  /** The exact cost in pico-dollars (1e-12 USD). */
+  costPicoUsd: bigint;
+  /** `costPicoUsd` in USD (the nearest double). */
+  costUsd: number;
+  /** The price entry the model name resolved to. */
+  model: string;
+  /** Where the price came from: your `modelRates`, the pinned `defaultPriceTable`, or the catalog. */
+  source: PriceSource;
+}
+
+/** Names whose totals `report()` reads at once. */
+const REPORT_PAGE_SIZE = 1_000;
 
 /** Which totals `totals()` and `report()` read. */
 export interface TotalsQuery {
@@ -188,11 +220,44 @@ export class CostTrackingHook implements Hook {
   /** Every component's totals keyed by name (or every user's, with `{ scope: 'user' }`). */
   async report(query: TotalsQuery = {}): Promise<Record<string, CostTotals>> {
     const scope = query.scope ?? 'component';
-    const names = await this.#store.names(scope);
-    const entries = await Promise.all(
-      names.map(async (name) => [name, await this.totals(name, { scope })] as const),
-    );
-    return Object.fromEntries(entries);
+    const store = this.#store;
+    const entries: [string, CostTotals][] = [];
+    const add = async (names: string[]) => {
+      // One page of names at a time, so a store with any number of names never gets them all at once.
+      const totals = await Promise.all(names.map((name) => store.totals(scope, name)));
+      for (let index = 0; index < names.length; index++) {
+        entries.push([names[index]!, this.#present(totals[index]!)]);
+      }
+    };
+    if (store.namesPage === undefined) {
+      const names = await store.names(scope);
+      for (let start = 0; start < names.length; start += REPORT_PAGE_SIZE) {
+        await add(names.slice(start, start + REPORT_PAGE_SIZE));
+      }
+      return Object.fromEntries(entries);
+    }
+    let cursor: string | undefined;
+    do {
+      const page = await store.namesPage(scope, cursor, REPORT_PAGE_SIZE);
+      await add(page.names);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  /**
+   * What a call costs at this hook's prices, exactly, without recording anything; undefined when the model (or
+   * its service tier) has no price.
+   */
+  price(call: CallToPrice): CallPrice | undefined {
+    const tokens = readTokens(call.tokensUsed);
+    const pricing =
+      typeof call.model === 'string' ? this.#prices.resolve(call.model, call.provider) : undefined;
+    if (!tokens || !pricing) return undefined;
+    const atMs = call.at === undefined ? Date.now() : Number(call.at);
+    const costPicoUsd = callCost(pricing, tokens, { atMs, serviceTier: call.serviceTier });
+    if (costPicoUsd === undefined) return undefined;
+    return { costPicoUsd, costUsd: picoToUsd(costPicoUsd), model: pricing.model, source: pricing.source };
   }
 
   /** Waits for alerts in flight and tries once more to write records kept during a store outage. */
@@ -215,7 +280,7 @@ export class CostTrackingHook implements Hook {
     const { data } = context;
     const component = context.componentId.name;
     const reservation = this.#budgets.take(context);
-    const model = typeof data.model === 'string' && data.model !== '' ? data.model : undefined;
+    const model = stringField(data.model);
     if (data.cached === true) {
       if (reservation) await this.#budgets.release(context, reservation);
       context.metrics.increment('cost_cached_calls');
@@ -233,9 +298,11 @@ export class CostTrackingHook implements Hook {
       }
       return HookResult.continue();
     }
-    const price = model === undefined ? undefined : this.#prices.resolve(model);
-    const costPicoUsd = price ? costOf(price, tokens) : null;
-    if (!price) this.#unknownModels.report(context, model, tokens);
+    const pricing = model === undefined ? undefined : this.#prices.resolve(model, stringField(data.provider));
+    const serviceTier = stringField(data.serviceTier);
+    const costPicoUsd =
+      (pricing && callCost(pricing, tokens, { atMs: context.timestamp.getTime(), serviceTier })) ?? null;
+    if (costPicoUsd === null) this.#unknownModels.report(context, model, tokens, pricing && serviceTier);
     const usage: UsageRecord = {
       id: randomUUID(),
       component,
@@ -255,7 +322,7 @@ export class CostTrackingHook implements Hook {
       reportStoreError(context, this.#logger, 'record', error);
       this.#pending.keep({ usage, model, context });
     }
-    context.metrics.increment('cost_calls', 1, { model: price?.model ?? 'unknown' });
+    context.metrics.increment('cost_calls', 1, { model: costPicoUsd === null ? 'unknown' : pricing!.model });
     context.metrics.increment('cost_input_tokens', tokens.input);
     context.metrics.increment('cost_output_tokens', tokens.output);
     if (costPicoUsd !== null) context.metrics.observe('cost_usd', picoToUsd(costPicoUsd));

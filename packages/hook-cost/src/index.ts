@@ -8,14 +8,16 @@ export type {
   StoredTotals,
   UsageRecord,
 } from './cost-store.js';
-export type { CallCost, CostTotals, TotalsQuery } from './cost-tracking-hook.js';
+export type { CallCost, CallPrice, CallToPrice, CostTotals, TotalsQuery } from './cost-tracking-hook.js';
 export { CostTrackingHook } from './cost-tracking-hook.js';
 export type { CostBudgets, CostTrackingHookOptions } from './cost-tracking-hook-options.js';
 export { CostStoreError } from './errors/cost-store-error.js';
 export { MemoryCostStore } from './memory-cost-store.js';
-export type { ModelRate } from './price-book.js';
+export type { PriceSource } from './model-pricing.js';
+export type { ModelRate, TokenRate } from './price-book.js';
 export type { ListPrice } from './price-table.js';
 export { defaultPriceTable, modelAliases } from './price-table.js';
 export type { RedisConnection, RedisCostStoreOptions } from './redis-cost-store.js';
 export { RedisCostStore } from './redis-cost-store.js';
+export type { TokenCounts } from './token-rates.js';
 export type { ThresholdAlert } from './webhook-alerter.js';

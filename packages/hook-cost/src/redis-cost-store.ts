@@ -1,8 +1,9 @@
-import { describeValue } from '@llmspell/core';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '@llmspell/core';
+import { RedisConnection as Connection, hashTag, type RedisConnectionInput } from '@llmspell/redis';
 import type {
   CostScope,
   CostStore,
+  NamesPage,
   RecordOutcome,
   ReservationOutcome,
   ReservationRequest,
@@ -10,29 +11,28 @@ import type {
   UsageRecord,
 } from './cost-store.js';
 import { CostStoreError } from './errors/cost-store-error.js';
-import {
-  type LuaScript,
-  recordScript,
-  releaseScript,
-  reserveScript,
-  TOTALS_FIELDS,
-} from './redis-scripts.js';
+import { recordScript, releaseScript, reserveScript, TOTALS_FIELDS } from './redis-scripts.js';
 import { validateOptions } from './validate-options.js';
 
 /** Options of `RedisCostStore`. */
 export interface RedisCostStoreOptions {
   /** Prefix of every key the store writes. Default `'llmspell:cost:'`. */
   keyPrefix?: string;
-  /** How long one command may take before it counts as failed. Default 500 ms. */
+  /** The longest one step (a record, a budget check, a read) waits for Redis, connecting included. Default 500 ms. */
   commandTimeoutMs?: number;
-  /** How long the first command waits for the first connection. Default 2000 ms. */
+  /** TCP/TLS connect timeout of a client the store creates. Default 2000 ms. */
   connectTimeoutMs?: number;
-  /** How long a record id is remembered so a replayed record is applied once. Default 600_000 ms (10 min). */
+  /** How long a record id is remembered at least (at most twice this) so a replayed record is applied once. Default 600_000 ms (10 min). */
   recordIdTtlMs?: number;
+  /** Where Redis failures are logged, at most once a minute per cause (a new cause at once). Default `consoleLogger('warn')`. */
+  logger?: Logger;
 }
 
-/** What `RedisCostStore` connects with: a URL, an ioredis client (yours; never closed), or ioredis options. */
-export type RedisConnection = string | Redis | RedisOptions;
+/**
+ * What `RedisCostStore` connects with: a URL, ioredis options (TLS, Sentinel), or your ioredis `Redis` or
+ * `Cluster` client of ioredis 5 or 6 (yours; never closed).
+ */
+export type RedisConnection = RedisConnectionInput;
 
 const optionsSchema = {
   type: 'object',
@@ -42,18 +42,17 @@ const optionsSchema = {
     commandTimeoutMs: { type: 'integer', minimum: 1 },
     connectTimeoutMs: { type: 'integer', minimum: 1 },
     recordIdTtlMs: { type: 'integer', minimum: 1 },
+    logger: { type: 'object' },
   },
 } as const;
 
 const MICRO = 1_000_000n;
-
-function isClient(connection: RedisConnection): connection is Redis {
-  return (
-    typeof connection === 'object' &&
-    typeof (connection as Redis).evalsha === 'function' &&
-    typeof (connection as Redis).status === 'string'
-  );
-}
+/** The largest amount one record or reservation may carry: $1e9, 15 digits of micro-dollars (see redis-scripts.ts). */
+const MAX_AMOUNT_PICO_USD = 10n ** 15n * MICRO - 1n;
+/** Names-index shards per scope: the index spreads over this many Cluster slots. */
+const NAME_SHARDS = 16;
+/** Names one `SSCAN` step asks for. */
+const SCAN_COUNT = 1_000;
 
 /** `pico` as [whole micro-dollars, pico remainder] (pico ≥ 0). */
 function split(pico: bigint): [string, string] {
@@ -74,220 +73,210 @@ function toTotals(reply: unknown): StoredTotals {
   };
 }
 
+/** A small, stable string hash (FNV-1a) that picks a name's index shard. */
+function shardOf(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < name.length; index++) {
+    hash ^= name.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % NAME_SHARDS;
+}
+
+function checkAmount(what: string, pico: bigint): void {
+  if (pico < 0n || pico > MAX_AMOUNT_PICO_USD) {
+    throw new CostStoreError(
+      `${what} of ${pico} pico-dollars is out of range (0 to $1e9); nothing was written`,
+    );
+  }
+}
+
 /**
- * Totals in Redis, shared by every process that uses the same keys. Each update is one Lua script
- * (atomic): integer HINCRBY on micro-dollars plus a pico-dollar remainder, so sums are exact. The client
- * queues nothing while disconnected (`enableOfflineQueue: false`) and every command has a timeout, so a
- * down or hung Redis fails fast with `CostStoreError` instead of stalling the caller.
+ * Totals in Redis, shared by every process that uses the same keys, on a single server, Sentinel or a Redis
+ * Cluster. Each scope (a component, a user) keeps its keys under one hash tag, and every update of a scope is
+ * one Lua script (atomic): integer HINCRBY on micro-dollars plus a pico-dollar remainder, so sums are exact.
+ * A record or budget check that covers a component and a user runs one script per scope, at once. Every step
+ * waits for Redis at most `commandTimeoutMs`, connecting included, and fails with the real cause.
  */
 export class RedisCostStore implements CostStore {
-  readonly #client: Redis;
-  readonly #ownsClient: boolean;
+  readonly #connection: Connection;
   readonly #prefix: string;
-  readonly #commandTimeoutMs: number;
-  readonly #connectTimeoutMs: number;
-  readonly #recordIdTtlMs: number;
-  #wasReady = false;
-  #firstConnection: Promise<void> | undefined;
-  #closed = false;
+  readonly #recordIdTtlArgument: string;
 
   constructor(connection: RedisConnection, options: RedisCostStoreOptions = {}) {
-    const connectionIssues =
-      typeof connection === 'string' || (typeof connection === 'object' && connection !== null)
-        ? []
-        : [
-            {
-              path: '/connection',
-              message: `must be a Redis URL, an ioredis client or ioredis options, got ${describeValue(connection)}`,
-            },
-          ];
-    validateOptions('RedisCostStore', optionsSchema, options, () => connectionIssues);
+    validateOptions('RedisCostStore', optionsSchema, options, () => []);
     const {
       keyPrefix = 'llmspell:cost:',
       commandTimeoutMs = 500,
       connectTimeoutMs = 2_000,
       recordIdTtlMs = 600_000,
+      logger,
     } = options;
     this.#prefix = keyPrefix;
-    this.#commandTimeoutMs = commandTimeoutMs;
-    this.#connectTimeoutMs = connectTimeoutMs;
-    this.#recordIdTtlMs = recordIdTtlMs;
-    if (isClient(connection)) {
-      this.#client = connection;
-      this.#ownsClient = false;
-    } else {
-      const forced: RedisOptions = {
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        commandTimeout: commandTimeoutMs,
-        connectTimeout: connectTimeoutMs,
-        maxRetriesPerRequest: 1,
-      };
-      this.#client =
-        typeof connection === 'string'
-          ? new Redis(connection, forced)
-          : new Redis({ ...connection, ...forced });
-      this.#ownsClient = true;
-      // Failures surface through the commands that fail; without a listener ioredis would print each one.
-      this.#client.on('error', () => {});
-    }
-    this.#client.on('ready', () => {
-      this.#wasReady = true;
+    this.#recordIdTtlArgument = String(recordIdTtlMs);
+    this.#connection = new Connection(connection, {
+      name: 'RedisCostStore',
+      commandTimeoutMs,
+      connectTimeoutMs,
+      ...(logger === undefined ? {} : { logger }),
     });
-    if (this.#client.status === 'ready') this.#wasReady = true;
   }
 
   async record(usage: UsageRecord): Promise<RecordOutcome> {
-    const hasUser = usage.userId !== undefined;
-    const keys = [
-      this.#key('record', usage.id),
-      ...this.#scopeKeys('component', usage.component),
-      this.#key('names', 'component'),
-    ];
-    if (hasUser) keys.push(...this.#scopeKeys('user', usage.userId!), this.#key('names', 'user'));
-    const [micro, remainder] = split(usage.costPicoUsd ?? 0n);
-    const reply = (await this.#eval(recordScript, keys, [
-      String(this.#recordIdTtlMs),
-      usage.component,
-      usage.userId ?? '',
+    const cost = usage.costPicoUsd ?? 0n;
+    checkAmount('A record', cost);
+    for (const count of [usage.inputTokens, usage.outputTokens]) {
+      if (!Number.isSafeInteger(count) || count < 0 || count >= 1e15) {
+        throw new CostStoreError(
+          `A token count of ${count} is out of range (0 to 1e15); nothing was written`,
+        );
+      }
+    }
+    const [micro, remainder] = split(cost);
+    const args = [
+      usage.id,
+      this.#recordIdTtlArgument,
       String(usage.inputTokens),
       String(usage.outputTokens),
       usage.costPicoUsd === null ? '0' : '1',
       micro,
       remainder,
       usage.reservationId ?? '',
-      hasUser ? '1' : '0',
-    ])) as [number, unknown, unknown?];
+    ];
+    const scopes: [CostScope, string][] = [['component', usage.component]];
+    if (usage.userId !== undefined) scopes.push(['user', usage.userId]);
+    const replies = await this.#step(
+      'record',
+      scopes.flatMap(([scope, name]) => [
+        this.#connection.script('record', recordScript, this.#recordKeys(scope, name), args),
+        // The names index is a set per shard (another slot): adding is idempotent and runs beside the script.
+        this.#connection.command('record', 'SADD', [this.#namesKey(scope, shardOf(name)), name]),
+      ]),
+    );
+    const component = replies[0] as [number, unknown];
+    const user = replies[2] as [number, unknown] | undefined;
     return {
-      applied: reply[0] === 1,
-      component: toTotals(reply[1]),
-      user: hasUser ? toTotals(reply[2]) : undefined,
+      applied: component[0] === 1 || user?.[0] === 1,
+      component: toTotals(component[1]),
+      user: user ? toTotals(user[1]) : undefined,
     };
   }
 
   async reserve(request: ReservationRequest): Promise<ReservationOutcome> {
     if (request.checks.length === 0) return { admitted: true };
-    const keys = request.checks.flatMap((check) => this.#scopeKeys(check.scope, check.name));
-    const args = [request.id, ...split(request.amountPicoUsd), String(request.ttlMs)];
-    for (const check of request.checks) args.push(...split(check.budgetPicoUsd));
-    const reply = (await this.#eval(reserveScript, keys, args)) as [number, number?, string?, number?];
-    if (reply[0] === 1) return { admitted: true };
+    checkAmount('A reservation', request.amountPicoUsd);
+    const [micro, remainder] = split(request.amountPicoUsd);
+    const ttl = String(request.ttlMs);
+    const replies = (await this.#step(
+      'reserve',
+      request.checks.map((check) =>
+        this.#connection.script('reserve', reserveScript, this.#scopeKeys(check.scope, check.name), [
+          request.id,
+          micro,
+          remainder,
+          ttl,
+          ...split(check.budgetPicoUsd),
+        ]),
+      ),
+    )) as [number, string?, number?][];
+    const refused = replies.findIndex((reply) => reply[0] !== 1);
+    if (refused === -1) return { admitted: true };
+    // Scopes are checked at once, each atomically: give back what the admitted scopes hold, off the caller's path.
+    const admitted = request.checks.filter((_check, index) => replies[index]![0] === 1);
+    if (admitted.length > 0) void this.#releaseChecks(request.id, admitted).catch(() => {});
+    const reply = replies[refused]!;
     return {
       admitted: false,
-      check: request.checks[(reply[1] ?? 1) - 1]!,
-      committedPicoUsd: BigInt(reply[2] ?? '0') * MICRO + BigInt(reply[3] ?? 0),
+      check: request.checks[refused]!,
+      committedPicoUsd: BigInt(reply[1] ?? '0') * MICRO + BigInt(reply[2] ?? 0),
     };
   }
 
   async release(reservationId: string, component: string, userId?: string): Promise<void> {
-    const keys = this.#scopeKeys('component', component);
-    if (userId !== undefined) keys.push(...this.#scopeKeys('user', userId));
-    await this.#eval(releaseScript, keys, [reservationId]);
+    const scopes: { scope: CostScope; name: string }[] = [{ scope: 'component', name: component }];
+    if (userId !== undefined) scopes.push({ scope: 'user', name: userId });
+    await this.#releaseChecks(reservationId, scopes);
   }
 
   async totals(scope: CostScope, name: string): Promise<StoredTotals> {
-    const client = await this.#ready();
-    const reply = await this.#bounded(client.hmget(this.#key('totals', scope, name), ...TOTALS_FIELDS));
+    const [reply] = await this.#step('totals', [
+      this.#connection.command('totals', 'HMGET', [this.#totalsKey(scope, name), ...TOTALS_FIELDS]),
+    ]);
     return toTotals(reply);
   }
 
+  /** Every name of `scope`, read page by page; `namesPage` reads one page. */
   async names(scope: CostScope): Promise<string[]> {
-    const client = await this.#ready();
-    return (await this.#bounded(client.smembers(this.#key('names', scope)))).sort();
+    const names: string[] = [];
+    let page = await this.namesPage(scope);
+    names.push(...page.names);
+    while (page.cursor !== undefined) {
+      page = await this.namesPage(scope, page.cursor);
+      names.push(...page.names);
+    }
+    return names.sort();
+  }
+
+  /** One page of names (about `count`) from `cursor` (undefined to start); the answer's `cursor` is undefined at the end. */
+  async namesPage(scope: CostScope, cursor?: string, count = SCAN_COUNT): Promise<NamesPage> {
+    const [shardText = '0', scanCursor = '0'] = (cursor ?? '0:0').split(':');
+    const shard = Number(shardText);
+    if (!Number.isInteger(shard) || shard < 0 || shard >= NAME_SHARDS || !/^\d+$/.test(scanCursor)) {
+      throw new CostStoreError(`Not a names cursor: ${JSON.stringify(cursor)}; start without one`);
+    }
+    const [reply] = await this.#step('names', [
+      this.#connection.command('names', 'SSCAN', [this.#namesKey(scope, shard), scanCursor, 'COUNT', count]),
+    ]);
+    const [next, names] = reply as [string, string[]];
+    const nextCursor =
+      next !== '0' ? `${shard}:${next}` : shard + 1 < NAME_SHARDS ? `${shard + 1}:0` : undefined;
+    return { names: names.map(String), cursor: nextCursor };
   }
 
   /** Closes the connection when the store opened it; a client you passed stays open. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (!this.#ownsClient) return;
-    if (this.#client.status === 'ready') {
-      await this.#client.quit().catch(() => this.#client.disconnect());
-    } else {
-      this.#client.disconnect();
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+
+  #releaseChecks(reservationId: string, scopes: { scope: CostScope; name: string }[]): Promise<unknown[]> {
+    return this.#step(
+      'release',
+      scopes.map(({ scope, name }) =>
+        this.#connection.script('release', releaseScript, this.#scopeKeys(scope, name), [reservationId]),
+      ),
+    );
+  }
+
+  /** Commands sent together (each bounded by the connection's deadline); a failure becomes a `CostStoreError`. */
+  async #step(operation: string, commands: Promise<unknown>[]): Promise<unknown[]> {
+    try {
+      return await Promise.all(commands);
+    } catch (error) {
+      // The others are still settling: keep their failures from being unhandled.
+      for (const command of commands) command.catch(() => {});
+      throw new CostStoreError(`Redis ${operation}: ${(error as Error).message}`, { cause: error });
     }
   }
 
-  #key(...parts: string[]): string {
-    return this.#prefix + parts.join(':');
+  #base(scope: CostScope, name: string): string {
+    return `${this.#prefix}${hashTag(`${scope}:${name}`)}:`;
+  }
+
+  #totalsKey(scope: CostScope, name: string): string {
+    return `${this.#base(scope, name)}totals`;
   }
 
   #scopeKeys(scope: CostScope, name: string): string[] {
-    return [
-      this.#key('totals', scope, name),
-      this.#key('reserved', scope, name),
-      this.#key('expiry', scope, name),
-    ];
+    const base = this.#base(scope, name);
+    return [`${base}totals`, `${base}reserved`, `${base}expiry`];
   }
 
-  async #ready(): Promise<Redis> {
-    if (this.#closed)
-      throw new CostStoreError('This RedisCostStore is closed; create a new one to use Redis again');
-    const client = this.#client;
-    if (client.status === 'ready') return client;
-    if (client.status === 'wait') client.connect().catch(() => {});
-    const firstConnection =
-      client.status === 'wait' || client.status === 'connecting' || client.status === 'connect';
-    if (this.#wasReady || !firstConnection) {
-      throw new CostStoreError(
-        `Redis is not connected (status '${client.status}'); the client reconnects in the background`,
-      );
-    }
-    this.#firstConnection ??= new Promise<void>((resolve, reject) => {
-      const onReady = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        client.off('ready', onReady);
-        reject(
-          new CostStoreError(
-            `Redis did not accept a connection within ${this.#connectTimeoutMs} ms; check that it runs and the URL`,
-          ),
-        );
-      }, this.#connectTimeoutMs);
-      client.once('ready', onReady);
-    }).finally(() => {
-      this.#firstConnection = undefined;
-    });
-    await this.#firstConnection;
-    return client;
+  #recordKeys(scope: CostScope, name: string): string[] {
+    const base = this.#base(scope, name);
+    return [`${base}totals`, `${base}reserved`, `${base}expiry`, `${base}records:`];
   }
 
-  async #eval(script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
-    const client = await this.#ready();
-    const run = async () => {
-      try {
-        return await client.evalsha(script.sha, keys.length, ...keys, ...args);
-      } catch (error) {
-        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return client.eval(script.source, keys.length, ...keys, ...args);
-      }
-    };
-    return this.#bounded(run());
-  }
-
-  /** `command`, failing with `CostStoreError` after `commandTimeoutMs` (the caller is waiting: not unref'd). */
-  async #bounded<T>(command: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new CostStoreError(`Redis did not answer within ${this.#commandTimeoutMs} ms`)),
-        this.#commandTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([command, timeout]);
-    } catch (error) {
-      if (CostStoreError.isInstance(error)) throw error;
-      throw new CostStoreError(
-        `Redis command failed: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          cause: error,
-        },
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+  #namesKey(scope: CostScope, shard: number): string {
+    return `${this.#prefix}${hashTag(`names:${scope}:${shard}`)}`;
   }
 }

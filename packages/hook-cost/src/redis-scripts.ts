@@ -1,20 +1,29 @@
-import { createHash } from 'node:crypto';
+import { defineScript } from '@llmspell/redis';
 
-/** A Lua script and its SHA-1, for EVALSHA with an EVAL fallback. */
-export interface LuaScript {
-  readonly source: string;
-  readonly sha: string;
-}
-
-function script(source: string): LuaScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
-}
-
+// Every script works on the keys of ONE scope (a component or a user), which share a Redis Cluster hash tag: a
+// record or a reservation touching a component and a user is one script per scope, so the scopes spread over
+// the cluster's slots. Each script checks every argument before its first write and, for records, writes the
+// record marker last: a script that fails leaves nothing behind, and a replayed record is applied once per scope.
+//
 // Money is two hash fields: whole micro-dollars (HINCRBY, 64-bit) and the pico-dollar remainder below one
-// micro-dollar (0..999999). Lua numbers are doubles, so only the remainder and budget comparisons (exact
-// below 2^53 micro-dollars, about $9 billion) are done in Lua; micro-dollar strings go to HINCRBY as they are.
-const MONEY = `
+// micro-dollar (0..999999). An amount has at most 15 digits of micro-dollars ($1e9) and a total at most 18
+// before an update, so no HINCRBY can overflow; Lua compares budgets in doubles (exact below 2^53 micro-dollars).
+const CHECKS = `
 local M = 1000000
+local function digits(value, most, what)
+  if type(value) ~= 'string' or not string.match(value, '^%d+$') or #value > most then
+    return redis.error_reply('ERR llmspell: ' .. what .. ' must be an integer of at most ' .. most .. ' digits, got ' .. string.sub(tostring(value), 1, 40))
+  end
+end
+local function room(key, field)
+  local current = redis.call('HGET', key, field)
+  if current and #current > 18 then
+    return redis.error_reply('ERR llmspell: ' .. field .. ' of ' .. key .. ' is too large to add to')
+  end
+end
+`;
+
+const MONEY = `
 local function adjust(key, microField, remField, micro, rem)
   if micro ~= '0' and micro ~= '-0' then redis.call('HINCRBY', key, microField, micro) end
   if rem ~= 0 then
@@ -37,6 +46,10 @@ local function settle(totalsKey, amountsKey, expiryKey, id)
   end
   redis.call('ZREM', expiryKey, id)
 end
+local function now()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
 `;
 
 /** The fields `totals` reads, in order. */
@@ -56,76 +69,79 @@ end
 `;
 
 /**
- * KEYS: record-id marker, then per scope (component, then user when ARGV[10] == '1'): totals, reservation
- * amounts, reservation expiry, names set.
- * ARGV: marker TTL ms, component, user, input tokens, output tokens, priced '1'|'0', cost micro-dollars,
- * cost pico remainder, reservation id or '', has user '1'|'0'.
- * Returns { applied 1|0, component totals, user totals }.
+ * One scope's share of a record. KEYS: totals, reservation amounts, reservation expiry, record-id bucket prefix.
+ * ARGV: record id, record-id window ms, input tokens, output tokens, priced '1'|'0', cost micro-dollars, cost
+ * pico remainder, reservation id or ''.
+ * Record ids live in hashes per window (`<prefix><window>`), kept two windows: one key per window, not per call.
+ * Returns { applied 1|0, totals }.
  */
-export const recordScript = script(`${MONEY}${READ}
-local function apply(totalsKey, amountsKey, expiryKey, namesKey, name)
-  if ARGV[9] ~= '' then settle(totalsKey, amountsKey, expiryKey, ARGV[9]) end
-  redis.call('HINCRBY', totalsKey, 'calls', 1)
-  redis.call('HINCRBY', totalsKey, 'inputTokens', ARGV[4])
-  redis.call('HINCRBY', totalsKey, 'outputTokens', ARGV[5])
-  if ARGV[6] == '1' then
-    adjust(totalsKey, 'costMicroUsd', 'costPicoRemainder', ARGV[7], tonumber(ARGV[8]))
-  else
-    redis.call('HINCRBY', totalsKey, 'unpricedCalls', 1)
-  end
-  redis.call('SADD', namesKey, name)
+export const recordScript = defineScript(`${CHECKS}${MONEY}${READ}
+local failure = digits(ARGV[2], 12, 'record-id window') or digits(ARGV[3], 15, 'input tokens')
+  or digits(ARGV[4], 15, 'output tokens') or digits(ARGV[6], 15, 'cost micro-dollars')
+  or digits(ARGV[7], 6, 'cost pico remainder')
+if failure then return failure end
+if ARGV[5] ~= '1' and ARGV[5] ~= '0' then return redis.error_reply('ERR llmspell: priced must be 1 or 0') end
+for _, field in ipairs({ 'calls', 'inputTokens', 'outputTokens', 'costMicroUsd' }) do
+  failure = room(KEYS[1], field)
+  if failure then return failure end
 end
-local applied = 0
-if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
-  applied = 1
-  apply(KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[2])
-  if ARGV[10] == '1' then apply(KEYS[6], KEYS[7], KEYS[8], KEYS[9], ARGV[3]) end
+local windowMs = tonumber(ARGV[2])
+local window = math.floor(now() / windowMs)
+local current, previous = KEYS[4] .. window, KEYS[4] .. (window - 1)
+if redis.call('HEXISTS', current, ARGV[1]) == 1 or redis.call('HEXISTS', previous, ARGV[1]) == 1 then
+  return { 0, read(KEYS[1]) }
 end
-if ARGV[10] == '1' then return { applied, read(KEYS[2]), read(KEYS[6]) } end
-return { applied, read(KEYS[2]) }
+if ARGV[8] ~= '' then settle(KEYS[1], KEYS[2], KEYS[3], ARGV[8]) end
+redis.call('HINCRBY', KEYS[1], 'calls', 1)
+redis.call('HINCRBY', KEYS[1], 'inputTokens', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'outputTokens', ARGV[4])
+if ARGV[5] == '1' then
+  adjust(KEYS[1], 'costMicroUsd', 'costPicoRemainder', ARGV[6], tonumber(ARGV[7]))
+else
+  redis.call('HINCRBY', KEYS[1], 'unpricedCalls', 1)
+end
+-- The marker last: a record is marked applied only once all of it is.
+if redis.call('HSET', current, ARGV[1], '1') == 1 and redis.call('PTTL', current) < 0 then
+  redis.call('PEXPIRE', current, 2 * windowMs)
+end
+return { 1, read(KEYS[1]) }
 `);
 
 /**
- * KEYS: per budget check: totals, reservation amounts, reservation expiry.
- * ARGV: reservation id, amount micro-dollars, amount pico remainder, TTL ms, then per check: budget
- * micro-dollars, budget pico remainder.
- * Returns { 1 } when admitted (and reserved), else { 0, check index (1-based), committed micro, committed rem }.
+ * One scope's budget check and reservation. KEYS: totals, reservation amounts, reservation expiry.
+ * ARGV: reservation id, amount micro-dollars, amount pico remainder, TTL ms, budget micro-dollars, budget pico
+ * remainder. Returns { 1 } when admitted (and reserved), else { 0, committed micro, committed remainder }.
  */
-export const reserveScript = script(`${MONEY}
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local checks = #KEYS / 3
-for i = 1, checks do
-  local totalsKey, amountsKey, expiryKey = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-  local expired = redis.call('ZRANGEBYSCORE', expiryKey, '-inf', now)
-  for _, id in ipairs(expired) do settle(totalsKey, amountsKey, expiryKey, id) end
-  local v = redis.call('HMGET', totalsKey, 'costMicroUsd', 'costPicoRemainder', 'reservedMicroUsd', 'reservedPicoRemainder')
-  local micro = tonumber(v[1] or '0') + tonumber(v[3] or '0')
-  local rem = tonumber(v[2] or '0') + tonumber(v[4] or '0')
-  if rem >= M then
-    rem = rem - M
-    micro = micro + 1
-  end
-  local budgetMicro, budgetRem = tonumber(ARGV[3 + 2 * i]), tonumber(ARGV[4 + 2 * i])
-  if micro > budgetMicro or (micro == budgetMicro and rem >= budgetRem) then
-    return { 0, i, string.format('%.0f', micro), rem }
-  end
+export const reserveScript = defineScript(`${CHECKS}${MONEY}
+local failure = digits(ARGV[2], 15, 'reservation micro-dollars') or digits(ARGV[3], 6, 'reservation pico remainder')
+  or digits(ARGV[4], 12, 'reservation TTL') or digits(ARGV[5], 18, 'budget micro-dollars')
+  or digits(ARGV[6], 6, 'budget pico remainder') or room(KEYS[1], 'reservedMicroUsd')
+if failure then return failure end
+local time = now()
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', time)
+for _, id in ipairs(expired) do settle(KEYS[1], KEYS[2], KEYS[3], id) end
+local v = redis.call('HMGET', KEYS[1], 'costMicroUsd', 'costPicoRemainder', 'reservedMicroUsd', 'reservedPicoRemainder')
+local micro = tonumber(v[1] or '0') + tonumber(v[3] or '0')
+local rem = tonumber(v[2] or '0') + tonumber(v[4] or '0')
+if rem >= M then
+  rem = rem - M
+  micro = micro + 1
+end
+local budgetMicro, budgetRem = tonumber(ARGV[5]), tonumber(ARGV[6])
+if micro > budgetMicro or (micro == budgetMicro and rem >= budgetRem) then
+  return { 0, string.format('%.0f', micro), rem }
 end
 if ARGV[2] ~= '0' or ARGV[3] ~= '0' then
-  for i = 1, checks do
-    local totalsKey, amountsKey, expiryKey = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-    redis.call('ZADD', expiryKey, now + tonumber(ARGV[4]), ARGV[1])
-    redis.call('HSET', amountsKey, ARGV[1], ARGV[2] .. ':' .. ARGV[3])
-    adjust(totalsKey, 'reservedMicroUsd', 'reservedPicoRemainder', ARGV[2], tonumber(ARGV[3]))
-  end
+  redis.call('ZADD', KEYS[3], time + tonumber(ARGV[4]), ARGV[1])
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+  adjust(KEYS[1], 'reservedMicroUsd', 'reservedPicoRemainder', ARGV[2], tonumber(ARGV[3]))
 end
 return { 1 }
 `);
 
-/** KEYS: per scope: totals, reservation amounts, reservation expiry. ARGV: reservation id. */
-export const releaseScript = script(`${MONEY}
-for i = 1, #KEYS / 3 do
-  settle(KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i], ARGV[1])
-end
+/** One scope's release. KEYS: totals, reservation amounts, reservation expiry. ARGV: reservation id. */
+export const releaseScript = defineScript(`local M = 1000000
+${MONEY}
+settle(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
 return 1
 `);

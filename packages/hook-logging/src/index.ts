@@ -1,3 +1,3 @@
 export type { LoggingHookOptions } from './logging-hook.js';
 export { LoggingHook } from './logging-hook.js';
-export { SECRET_KEY_PATTERN } from './redact.js';
+export { isSecretKey } from './secret-keys.js';

@@ -68,7 +68,7 @@ describe('LoggingHook', () => {
 
   it('truncates long strings, wide arrays and deep or cyclic structures', () => {
     const { logger, entries } = recordingLogger();
-    const hook = new LoggingHook('log', { logger, maxValueLength: 10, maxItems: 2, maxDepth: 2 });
+    const hook = new LoggingHook('log', { logger, maxValueLength: 10, maxItems: 3, maxDepth: 2 });
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;
     hook.execute(
@@ -80,7 +80,7 @@ describe('LoggingHook', () => {
     const fields = entries[0]!.fields;
     expect(fields.input).toEqual({
       text: 'xxxxxxxxxx… (+15 chars)',
-      list: [1, 2, '… (+2 items)'],
+      list: [1, 2, 3, '… (+1 items)'],
       deep: { a: '[Object]' },
     });
     expect(fields.output).toEqual({ name: 'loop', self: '[Circular]' });

@@ -1,8 +1,7 @@
 import {
+  ConfigIssues,
   consoleLogger,
-  describeValue,
   type Hook,
-  HookConfigError,
   type HookContext,
   type HookMetadata,
   HookResult,
@@ -10,7 +9,7 @@ import {
   type Logger,
   Priority,
 } from '@llmspell/core';
-import { type RedactOptions, redact, SECRET_KEY_PATTERN } from './redact.js';
+import { type RedactBudget, type RedactOptions, redact } from './redact.js';
 
 /** Options of `LoggingHook`. */
 export interface LoggingHookOptions {
@@ -22,27 +21,77 @@ export interface LoggingHookOptions {
   logger?: Logger;
   /** The level of ordinary entries; error points always log at 'error'. Default 'info'. */
   level?: 'debug' | 'info' | 'warn';
-  /** Longest string logged before truncation. Default 200. */
+  /** Longest string logged before truncation (at most 65_536). Default 200. */
   maxValueLength?: number;
-  /** Nesting depth logged before a structure is summarised. Default 5. */
+  /** Longest object key logged before truncation (at most 65_536). Default 100. */
+  maxKeyLength?: number;
+  /** Nesting depth logged before a structure is summarised (at most 32). Default 5. */
   maxDepth?: number;
-  /** Array items logged before the rest is counted. Default 20. */
+  /** Array items and object keys logged per level before the rest is counted (at most 10_000). Default 20. */
   maxItems?: number;
-  /** Keys whose values are masked (tested against each key). Default: api keys, passwords, secrets, tokens, cookies. */
+  /** Characters of strings and keys one log entry may hold in all; the rest is summarised. Default 16_384. */
+  maxEntryLength?: number;
+  /**
+   * More keys to mask, tested against each key (cut to `maxKeyLength`). The built-in rules always apply: keys
+   * naming passwords, secrets, tokens, API, private, access and encryption keys, cookies, auth, JWTs, sessions.
+   */
   secretKeys?: RegExp;
   /** Priority when registered without one. Default `Priority.Lowest`, so it logs what the other hooks decided. */
   priority?: number;
 }
 
-function positiveInteger(issues: { path: string; message: string }[], name: string, value: unknown): void {
-  if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < 1)) {
-    issues.push({ path: `/${name}`, message: `must be a positive integer, got ${describeValue(value)}` });
+const KNOWN_OPTIONS = [
+  'logInputs',
+  'logOutputs',
+  'logger',
+  'level',
+  'maxValueLength',
+  'maxKeyLength',
+  'maxDepth',
+  'maxItems',
+  'maxEntryLength',
+  'secretKeys',
+  'priority',
+];
+
+function validate(id: unknown, given: unknown): LoggingHookOptions {
+  const issues = new ConfigIssues();
+  if (typeof id !== 'string' || id.length === 0) issues.add('/id', 'must be a non-empty string');
+  const options = issues.object(given);
+  issues.unknownKeys(options, KNOWN_OPTIONS).boolean(options, 'logInputs').boolean(options, 'logOutputs');
+  for (const [name, max] of [
+    ['maxValueLength', 65_536],
+    ['maxKeyLength', 65_536],
+    ['maxDepth', 32],
+    ['maxItems', 10_000],
+    ['maxEntryLength', 16_777_216],
+  ] as const) {
+    issues.positiveInteger(options, name);
+    const value = options[name];
+    if (Number.isSafeInteger(value) && (value as number) > max)
+      issues.add(`/${name}`, `must be at most ${max}, got ${value}`);
   }
+  issues
+    .oneOf(options, 'level', ['debug', 'info', 'warn'])
+    .methods(options, 'logger', ['debug', 'info', 'warn', 'error'], 'a pino-compatible logger');
+  if (options.secretKeys !== undefined && !(options.secretKeys instanceof RegExp)) {
+    issues.add('/secretKeys', 'must be a RegExp');
+  }
+  if (options.priority !== undefined && !Number.isSafeInteger(options.priority)) {
+    issues.add('/priority', 'must be an integer');
+  }
+  issues.throwIfAny('LoggingHook');
+  return options as LoggingHookOptions;
+}
+
+/** A copy of a user pattern that `test` can use repeatedly (no `g`/`y` state between calls). */
+function statelessPattern(pattern: RegExp | undefined): RegExp | undefined {
+  return pattern === undefined ? undefined : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
 }
 
 /**
  * Logs each hook point it is registered at (component, point, correlation id, input and output), with secrets
- * masked and long values truncated. Always answers `continue`.
+ * masked and every value bounded in size. Always answers `continue`, whatever the call carries.
  */
 export class LoggingHook implements Hook {
   readonly id: string;
@@ -54,58 +103,32 @@ export class LoggingHook implements Hook {
   readonly #priority: number;
 
   constructor(id = 'logging', options: LoggingHookOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new HookConfigError('LoggingHook', [
-        { path: '/', message: `options must be an object, got ${describeValue(options)}` },
-      ]);
-    }
     const {
       logInputs = true,
       logOutputs = true,
       logger = consoleLogger('info'),
       level = 'info',
       maxValueLength = 200,
+      maxKeyLength = 100,
       maxDepth = 5,
       maxItems = 20,
-      secretKeys = SECRET_KEY_PATTERN,
+      maxEntryLength = 16_384,
+      secretKeys,
       priority = Priority.Lowest,
-    } = options;
-    const issues: { path: string; message: string }[] = [];
-    if (typeof id !== 'string' || id.length === 0)
-      issues.push({ path: '/id', message: 'must be a non-empty string' });
-    positiveInteger(issues, 'maxValueLength', maxValueLength);
-    positiveInteger(issues, 'maxDepth', maxDepth);
-    positiveInteger(issues, 'maxItems', maxItems);
-    const levelValid = level === 'debug' || level === 'info' || level === 'warn';
-    if (!levelValid) {
-      issues.push({
-        path: '/level',
-        message: `must be 'debug', 'info' or 'warn', got ${describeValue(level)}`,
-      });
-    }
-    if (typeof logInputs !== 'boolean') issues.push({ path: '/logInputs', message: 'must be true or false' });
-    if (typeof logOutputs !== 'boolean')
-      issues.push({ path: '/logOutputs', message: 'must be true or false' });
-    if (!(secretKeys instanceof RegExp)) issues.push({ path: '/secretKeys', message: 'must be a RegExp' });
-    if (
-      logger === null ||
-      typeof logger !== 'object' ||
-      (levelValid && typeof logger[level] !== 'function') ||
-      typeof logger.error !== 'function'
-    ) {
-      issues.push({
-        path: '/logger',
-        message: 'must be a pino-compatible logger with debug/info/warn/error methods',
-      });
-    }
-    if (!Number.isSafeInteger(priority)) issues.push({ path: '/priority', message: 'must be an integer' });
-    if (issues.length > 0) throw new HookConfigError('LoggingHook', issues);
+    } = validate(id, options);
     this.id = id;
     this.#logInputs = logInputs;
     this.#logOutputs = logOutputs;
     this.#logger = logger;
     this.#level = level;
-    this.#redact = { maxValueLength, maxDepth, maxItems, secretKeys };
+    this.#redact = {
+      maxValueLength,
+      maxKeyLength,
+      maxDepth,
+      maxItems,
+      maxEntryLength,
+      secretKeys: statelessPattern(secretKeys),
+    };
     this.#priority = priority;
   }
 
@@ -119,23 +142,27 @@ export class LoggingHook implements Hook {
 
   execute(context: HookContext): HookResult {
     const { data } = context;
+    const options = this.#redact;
+    // One budget per entry: however many fields a call fills, the entry stays within maxEntryLength.
+    const budget: RedactBudget = { remaining: options.maxEntryLength };
     const fields: Record<string, unknown> = {
       hookPoint: context.hookPoint,
-      component: context.componentId.name,
-      componentType: context.componentId.componentType,
-      correlationId: context.correlationId,
+      component: redact(context.componentId.name, options, budget),
+      componentType: redact(context.componentId.componentType, options, budget),
+      correlationId: redact(context.correlationId, options, budget),
     };
-    if (Object.keys(context.metadata).length > 0) fields.metadata = redact(context.metadata, this.#redact);
-    if (this.#logInputs && data.input !== undefined) fields.input = redact(data.input, this.#redact);
-    if (this.#logOutputs && data.output !== undefined) fields.output = redact(data.output, this.#redact);
-    if (data.model !== undefined) fields.model = data.model;
-    if (data.tokensUsed !== undefined) fields.tokensUsed = data.tokensUsed;
+    if (Object.keys(context.metadata).length > 0) fields.metadata = redact(context.metadata, options, budget);
+    if (this.#logInputs && data.input !== undefined) fields.input = redact(data.input, options, budget);
+    if (this.#logOutputs && data.output !== undefined) fields.output = redact(data.output, options, budget);
+    if (data.model !== undefined) fields.model = redact(data.model, options, budget);
+    if (data.tokensUsed !== undefined) fields.tokensUsed = redact(data.tokensUsed, options, budget);
     if (data.cached === true) fields.cached = true;
+    const component = fields.component as string;
     if (isErrorPoint(context.hookPoint)) {
-      fields.error = redact(data.error, this.#redact);
-      this.#logger.error(fields, `${context.componentId.name} failed at ${context.hookPoint}`);
+      fields.error = redact(data.error, options, budget);
+      this.#logger.error(fields, `${component} failed at ${context.hookPoint}`);
     } else {
-      this.#logger[this.#level](fields, `${context.componentId.name} ${context.hookPoint}`);
+      this.#logger[this.#level](fields, `${component} ${context.hookPoint}`);
     }
     return HookResult.continue();
   }

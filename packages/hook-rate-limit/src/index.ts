@@ -1,3 +1,4 @@
+export type { RedisClient, RedisClientOptions } from '@llmspell/redis';
 export type {
   RateLimitExceededEvent,
   RateLimitExceededKind,
@@ -5,4 +6,3 @@ export type {
 } from './rate-limit-events.js';
 export { RateLimitingHook } from './rate-limiting-hook.js';
 export type { RateLimitInfo, RateLimitingOptions } from './rate-limiting-options.js';
-export type { RedisClient } from './redis-window-store.js';

@@ -93,6 +93,7 @@ export class RateLimitingHook implements Hook {
         windowMs,
         keyPrefix: resolved.keyPrefix,
         timeoutMs: storeTimeoutMs,
+        logger: resolved.logger,
       });
     }
     if (mode === 'queue') {

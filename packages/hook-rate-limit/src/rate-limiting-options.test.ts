@@ -63,10 +63,14 @@ describe('RateLimitingHook configuration', () => {
     expect(issues[0]?.message).toContain("mode: 'queue'");
   });
 
-  it('refuses a redis value that is neither a URL nor an ioredis client', () => {
-    expect(issuesOf({ requestsPerWindow: 1, windowMs: 1_000, redis: { host: 'localhost' } })).toEqual([
-      { path: '/redis', message: 'is not an ioredis client: pass a Redis URL or an ioredis client' },
-    ]);
+  it('accepts ioredis options (TLS, Sentinel) like the other Redis pieces, and refuses an empty URL', () => {
+    const hook = new RateLimitingHook({
+      requestsPerWindow: 1,
+      windowMs: 1_000,
+      redis: { host: '127.0.0.1', port: 1, tls: {} },
+    });
+    expect(hook.id).toBe('rate-limiter');
+    void hook.onUnregister();
     expect(issuesOf({ requestsPerWindow: 1, windowMs: 1_000, redis: '' }).map((issue) => issue.path)).toEqual(
       ['/redis'],
     );

@@ -1,6 +1,7 @@
+import type { Logger } from '@llmspell/core';
 import { type ConfigIssue, HookConfigError } from '@llmspell/core';
+import type { RedisConnectionInput } from '@llmspell/redis';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { RedisClient } from './redis-window-store.js';
 
 /** Options of `new RateLimitingHook(options)`. */
 export interface RateLimitingOptions {
@@ -21,10 +22,13 @@ export interface RateLimitingOptions {
   /** Queue mode: least time between the starts of two calls of one key in this process, in ms. Default 0. */
   minTimeMs?: number;
   /**
-   * Share the window counts of every process through Redis: a URL (the hook owns that client and closes it
-   * in `onUnregister`) or your ioredis client (never closed by the hook). Default: counts in this process.
+   * Share the window counts of every process through Redis: a URL or ioredis options such as `{ tls }` or
+   * `{ sentinels, name }` (the hook owns that client and closes it in `onUnregister`), or your ioredis `Redis` or
+   * `Cluster` client (never closed by the hook). Default: counts in this process.
    */
-  redis?: string | RedisClient;
+  redis?: RedisConnectionInput;
+  /** Where Redis failures are logged, at most once a minute per cause (a new cause at once). Default `consoleLogger('warn')`. */
+  logger?: Logger;
   /** Redis key prefix; the limiter key follows as a hash tag (`llmspell:ratelimit:{key}`). Default 'llmspell:ratelimit:'. */
   keyPrefix?: string;
   /** A Redis reply later than this (or a disconnected Redis) is a store error, in ms. Default 1_000. */
@@ -46,8 +50,10 @@ export interface RateLimitInfo {
 }
 
 /** Options with every default filled in. */
-export type ResolvedRateLimitingOptions = Required<Omit<RateLimitingOptions, 'maxConcurrent' | 'redis'>> &
-  Pick<RateLimitingOptions, 'maxConcurrent' | 'redis'>;
+export type ResolvedRateLimitingOptions = Required<
+  Omit<RateLimitingOptions, 'maxConcurrent' | 'redis' | 'logger'>
+> &
+  Pick<RateLimitingOptions, 'maxConcurrent' | 'redis' | 'logger'>;
 
 const optionsSchema = {
   type: 'object',
@@ -63,6 +69,7 @@ const optionsSchema = {
     maxWaitMs: { type: 'integer', minimum: 0 },
     minTimeMs: { type: 'integer', minimum: 0 },
     redis: { type: ['string', 'object'], minLength: 1 },
+    logger: { type: 'object' },
     keyPrefix: { type: 'string' },
     storeTimeoutMs: { type: 'integer', minimum: 1 },
     onStoreError: { enum: ['allow', 'deny'] },
@@ -79,7 +86,8 @@ const hints: Record<string, string> = {
   mode: "'reject' or 'queue'",
   maxWaitMs: 'a non-negative integer number of milliseconds',
   minTimeMs: 'a non-negative integer number of milliseconds',
-  redis: 'a Redis URL or an ioredis client',
+  redis: 'a Redis URL, ioredis options or an ioredis Redis or Cluster client',
+  logger: 'a logger with debug, info, warn and error methods',
   keyPrefix: 'a string',
   storeTimeoutMs: 'a positive integer number of milliseconds',
   onStoreError: "'allow' or 'deny'",
@@ -127,13 +135,7 @@ export function resolveOptions(options: RateLimitingOptions): ResolvedRateLimiti
     }
   }
   const given = (options ?? {}) as Partial<RateLimitingOptions>;
-  const { redis } = given;
-  if (typeof redis === 'object' && redis !== null && typeof redis.evalsha !== 'function') {
-    issues.push({
-      path: '/redis',
-      message: 'is not an ioredis client: pass a Redis URL or an ioredis client',
-    });
-  }
+  const { redis, logger } = given;
   if (given.mode !== 'queue') {
     for (const field of ['maxWaitMs', 'minTimeMs'] as const) {
       if (given[field] !== undefined) {
@@ -170,6 +172,7 @@ export function resolveOptions(options: RateLimitingOptions): ResolvedRateLimiti
     maxWaitMs,
     minTimeMs,
     redis,
+    logger,
     keyPrefix,
     storeTimeoutMs,
     onStoreError,

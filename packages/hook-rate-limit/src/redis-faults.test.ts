@@ -15,7 +15,10 @@ let server: RedisServerHandle;
 
 beforeAll(async () => {
   // Killing and pausing needs a server this test started, never REDIS_URL's.
-  server = await startRedisServer({ useEnvironment: false });
+  server = await startRedisServer({
+    useEnvironment: false,
+    args: ['--user', 'no-scripts', 'on', '>pw', '~*', '+@all', '-@scripting'],
+  });
 });
 
 afterAll(async () => {
@@ -146,6 +149,29 @@ describe('RateLimitingHook when Redis fails', () => {
     expect(await admittedCount(allowing, 'after-hang', 100)).toBe(5);
     await allowing.onUnregister();
     await denying.onUnregister();
+  });
+
+  it('names the real cause (NOPERM, WRONGPASS) in rate_limit.store_error and in its logger', async () => {
+    for (const [user, cause] of [
+      ['no-scripts:pw', /NOPERM/],
+      ['no-scripts:wrong', /WRONGPASS/],
+    ] as const) {
+      const warnings: unknown[] = [];
+      const logger = { debug() {}, info() {}, error() {}, warn: (fields: unknown) => warnings.push(fields) };
+      const hook = new RateLimitingHook({
+        requestsPerWindow: 5,
+        windowMs: 60_000,
+        redis: `redis://${user}@127.0.0.1:${server.port}`,
+        storeTimeoutMs: 1_000,
+        logger,
+      });
+      const mock = new MockContext();
+      expect((await hook.execute(operation({ mock, component: 'acl' }).before)).type).toBe('continue');
+      const [event] = mock.events.query('rate_limit.store_error');
+      expect(String((event?.payload as { error?: string } | undefined)?.error)).toMatch(cause);
+      expect(JSON.stringify(warnings)).toMatch(cause);
+      await hook.onUnregister();
+    }
   });
 });
 

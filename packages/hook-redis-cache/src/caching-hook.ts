@@ -39,6 +39,8 @@ export interface CacheErrorEvent {
   /** The cache key involved, when there is one. */
   key?: string;
   message: string;
+  /** For a store failure: its real cause in one line (WRONGPASS …, NOPERM …, a TLS error, a timeout …). */
+  error?: string;
 }
 
 /** The JSON Schema of `CachingHookOptions`. */
@@ -213,7 +215,8 @@ export class CachingHook implements Hook {
 
   #lookupFailed(context: HookContext, key: string, error: unknown): HookResult {
     context.state.set(lookupFailedState, true);
-    this.#storeFailed(context, { operation: 'get', key, message: messageOf(error) });
+    const message = messageOf(error);
+    this.#storeFailed(context, { operation: 'get', key, message, error: message });
     context.metrics.increment('cache_misses');
     return HookResult.continue();
   }
@@ -265,7 +268,8 @@ export class CachingHook implements Hook {
   }
 
   #writeFailed(context: HookContext, key: string, error: unknown): HookResult {
-    this.#storeFailed(context, { operation: 'set', key, message: messageOf(error) });
+    const message = messageOf(error);
+    this.#storeFailed(context, { operation: 'set', key, message, error: message });
     return HookResult.continue();
   }
 

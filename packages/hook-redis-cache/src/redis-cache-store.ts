@@ -1,16 +1,19 @@
-import type { Redis } from 'ioredis';
+import type { Logger } from '@llmspell/core';
+import { isRedisClient, type RedisClient, RedisConnection } from '@llmspell/redis';
 import type { CacheStore } from './cache-store.js';
 import { CacheStoreError } from './errors/cache-store-error.js';
 import { validateOptions } from './validate-options.js';
 
 /** Options of `new RedisCacheStore()`. */
 export interface RedisCacheStoreOptions {
-  /** The ioredis client to talk to. Required. */
-  client: Redis;
-  /** Longest wait for one Redis command; past it the command counts as failed. Default 100. */
+  /** The ioredis `Redis` or `Cluster` client (ioredis 5 or 6) to talk to. Required. */
+  client: RedisClient;
+  /** Longest wait for one Redis command, connecting included; past it the command counts as failed. Default 100. */
   commandTimeoutMs?: number;
   /** Close the client in `close()`. Default false: a client you pass in stays yours to close. */
   closeClient?: boolean;
+  /** Where Redis failures are logged, at most once a minute per cause (a new cause at once). Default `consoleLogger('warn')`. */
+  logger?: Logger;
 }
 
 const schema = {
@@ -20,28 +23,20 @@ const schema = {
     client: { type: 'object' },
     commandTimeoutMs: { type: 'integer', minimum: 1 },
     closeClient: { type: 'boolean' },
+    logger: { type: 'object' },
   },
   additionalProperties: false,
 };
 
-function isRedisClient(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const client = value as Record<string, unknown>;
-  return typeof client.get === 'function' && typeof client.set === 'function' && 'status' in client;
-}
-
 /**
- * A cache store on Redis (ioredis). Every command is bounded by `commandTimeoutMs` (by the client's own
- * `commandTimeout` when it is at most that, else by a timer of the store's), and a client that is not
- * connected fails the command at once instead of queueing it, so a slow or absent Redis never holds a caller.
+ * A cache store on Redis (ioredis). Every command, waiting for a connection included, ends within
+ * `commandTimeoutMs`, and a client that is not connected fails the command at once with its real cause
+ * instead of queueing it, so a slow or absent Redis never holds a caller. Keys are single: any Cluster works.
  */
 export class RedisCacheStore implements CacheStore {
   /** The ioredis client this store uses. */
-  readonly client: Redis;
-  readonly #commandTimeoutMs: number;
-  readonly #closeClient: boolean;
-  /** The client itself times commands out within `commandTimeoutMs`: no second timer per command needed. */
-  readonly #clientBoundsCommands: boolean;
+  readonly client: RedisClient;
+  readonly #connection: RedisConnection;
 
   constructor(options: RedisCacheStoreOptions) {
     const client: unknown = options?.client;
@@ -51,100 +46,46 @@ export class RedisCacheStore implements CacheStore {
       options,
       client === undefined || isRedisClient(client)
         ? []
-        : [{ path: '/client', message: 'must be an ioredis client (new Redis(url) from ioredis)' }],
+        : [{ path: '/client', message: 'must be an ioredis client (new Redis(url) or new Cluster(nodes))' }],
     );
-    const { commandTimeoutMs = 100, closeClient = false } = options;
+    const { commandTimeoutMs = 100, closeClient = false, logger } = options;
     this.client = options.client;
-    this.#commandTimeoutMs = commandTimeoutMs;
-    this.#closeClient = closeClient;
-    const clientTimeoutMs = (this.client as { options?: { commandTimeout?: unknown } }).options
-      ?.commandTimeout;
-    this.#clientBoundsCommands = typeof clientTimeoutMs === 'number' && clientTimeoutMs <= commandTimeoutMs;
+    this.#connection = new RedisConnection(this.client, {
+      name: 'RedisCachingHook',
+      commandTimeoutMs,
+      closeClient,
+      ...(logger === undefined ? {} : { logger }),
+    });
   }
 
   async get(key: string): Promise<string | undefined> {
-    const value = await this.#command('get', () => this.client.get(key));
-    return value ?? undefined;
+    const value = await this.#command('get', 'GET', [key]);
+    return typeof value === 'string' ? value : value instanceof Buffer ? value.toString() : undefined;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.#command('set', () => this.client.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))));
+    await this.#command('set', 'SET', [key, value, 'PX', Math.max(1, Math.round(ttlMs))]);
   }
 
   async delete(key: string): Promise<boolean> {
-    return (await this.#command('delete', () => this.client.del(key))) > 0;
+    return ((await this.#command('delete', 'DEL', [key])) as number) > 0;
   }
 
   /** Closes the client when `closeClient` is set (QUIT, or a hard disconnect when Redis is unreachable). */
-  async close(): Promise<void> {
-    if (!this.#closeClient) return;
-    const { client } = this;
-    if (client.status === 'ready') {
-      try {
-        await this.#command('close', () => client.quit());
-      } catch {
-        // Unreachable or slow: the disconnect below ends the connection anyway.
-      }
-    }
-    // Between reconnect attempts there is no socket: disconnect() only cancels the next attempt.
-    if (client.status === 'end' || client.status === 'reconnecting' || client.status === 'wait') {
-      client.disconnect();
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const ended = new Promise<void>((resolve) => {
-      client.once('end', resolve);
-      // Bounded: close() must return even if the socket never reports its end.
-      timer = setTimeout(resolve, 1_000);
-    });
-    client.disconnect();
-    await ended;
-    clearTimeout(timer);
+  close(): Promise<void> {
+    return this.#connection.close();
   }
 
-  async #command<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    const { client } = this;
-    if (client.status !== 'ready') {
-      // A lazy client that was never connected would otherwise stay disconnected for good.
-      if (client.status === 'wait') client.connect().catch(() => {});
-      throw new CacheStoreError(
-        operation,
-        `Redis is not connected (status '${client.status}'); the cache misses until it reconnects`,
-      );
-    }
-    if (this.#clientBoundsCommands) {
-      try {
-        return await run();
-      } catch (error) {
-        throw this.#failure(operation, error);
-      }
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new CacheStoreError(
-              operation,
-              `Redis did not answer ${operation} within ${this.#commandTimeoutMs} ms; ` +
-                'check the server load or raise commandTimeoutMs',
-            ),
-          ),
-        this.#commandTimeoutMs,
-      );
-    });
+  /** Waits until the client is ready, at most `timeoutMs`; never rejects. */
+  waitUntilReady(timeoutMs: number): Promise<boolean> {
+    return this.#connection.waitUntilReady(timeoutMs);
+  }
+
+  async #command(operation: string, command: string, args: (string | number)[]): Promise<unknown> {
     try {
-      return await Promise.race([run(), deadline]);
+      return await this.#connection.command(operation, command, args);
     } catch (error) {
-      throw this.#failure(operation, error);
-    } finally {
-      clearTimeout(timer);
+      throw new CacheStoreError(operation, (error as Error).message, { cause: error });
     }
-  }
-
-  #failure(operation: string, error: unknown): CacheStoreError {
-    if (CacheStoreError.isInstance(error)) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    return new CacheStoreError(operation, `Redis ${operation} failed: ${message}`, { cause: error });
   }
 }

@@ -1,11 +1,15 @@
 export { MissingInputError } from './errors/missing-input-error.js';
-export type { DetectorOptions, JsonSchema } from './security-config.js';
+export type { PromptInjectionClassifier } from './prompt-injection-classifier.js';
+export type { DetectorOptions, JsonSchema, PromptInjectionOptions } from './security-config.js';
 export { SecurityConfig } from './security-config.js';
 export { SecurityValidationHook } from './security-validation-hook.js';
 export type {
   BlockedPattern,
+  ClassifierFailed,
+  InputTooComplex,
   InputTooLong,
   InvalidToolArguments,
+  MissingInput,
   PersonalData,
   PersonalDataKind,
   PromptInjection,

@@ -1,12 +1,37 @@
-/** A string inside `data.input` and where it is. */
-export interface InputString {
-  /** Keys from `data.input` down to the string; empty when `data.input` is the string. */
-  readonly path: readonly (string | number)[];
-  readonly value: string;
+/** Where a string sits inside the scanned value: a chain of keys from the root, built once per container. */
+export interface StringPath {
+  readonly parent: StringPath | undefined;
+  readonly key: string | number;
 }
 
-/** Object inputs are walked this deep; deeper strings are not scanned (tool arguments are shallow). */
-const MAX_DEPTH = 32;
+/** A string inside the scanned value and where it is; `isKey` when it is an object key rather than a value. */
+export interface InputString {
+  readonly path: StringPath | undefined;
+  readonly value: string;
+  readonly isKey: boolean;
+}
+
+/** Why a value could not be walked whole: it is nested deeper, or has more containers, than the scanner goes. */
+export interface WalkLimit {
+  readonly limit: 'depth' | 'nodes';
+  readonly max: number;
+  /** Where the walk stopped. */
+  readonly path: StringPath | undefined;
+}
+
+/** What a walk found: the strings in order, and the limit it hit, if any. */
+export interface CollectedStrings {
+  readonly strings: InputString[];
+  readonly overflow: WalkLimit | undefined;
+}
+
+/** Containers are walked this deep; deeper content is a violation, never a silent pass. */
+export const MAX_DEPTH = 64;
+/**
+ * At most this many containers are visited. An object that reuses one sub-object at every level has few
+ * distinct nodes but exponentially many paths; counting visits keeps the walk bounded.
+ */
+export const MAX_NODES = 100_000;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -14,47 +39,133 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
-/**
- * The strings the hook scans: `input.text` when it is a string, otherwise every string inside `input`
- * (plain objects and arrays, in key order; object keys are not scanned).
- */
-export function collectInputStrings(input: unknown): InputString[] {
-  if (typeof input === 'string') return [{ path: [], value: input }];
-  if (isPlainObject(input) && typeof input.text === 'string') return [{ path: ['text'], value: input.text }];
-  const strings: InputString[] = [];
-  const visiting = new Set<unknown>();
-  const walk = (value: unknown, path: (string | number)[]): void => {
-    if (typeof value === 'string') {
-      strings.push({ path: [...path], value });
-      return;
-    }
-    if (path.length >= MAX_DEPTH || visiting.has(value)) return;
-    if (Array.isArray(value)) {
-      visiting.add(value);
-      value.forEach((item, index) => {
-        path.push(index);
-        walk(item, path);
-        path.pop();
-      });
-      visiting.delete(value);
-    } else if (isPlainObject(value)) {
-      visiting.add(value);
-      for (const key of Object.keys(value)) {
-        path.push(key);
-        walk(value[key], path);
-        path.pop();
-      }
-      visiting.delete(value);
-    }
-  };
-  walk(input, []);
-  return strings;
+/** True for values the walk goes into: arrays and plain objects. */
+export function isContainer(value: unknown): value is unknown[] | Record<string, unknown> {
+  return Array.isArray(value) || isPlainObject(value);
 }
 
-/** The JSON pointer of a string in `context.data`, e.g. `/input/filters/0/value`. */
-export function pointerOf(path: readonly (string | number)[]): string {
-  let pointer = '/input';
-  for (const part of path) pointer += `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+/** Replaces one string; returns it unchanged to keep it. Called in collection order. */
+type StringMapper = (value: string, path: StringPath | undefined, isKey: boolean) => string;
+
+/**
+ * Walks `root` (strings, arrays and plain objects; keys before their values, in key order) and rebuilds it
+ * with `map` applied to every string. Unchanged containers are shared, so the cost is linear in the size of
+ * the input however many strings change. A key mapped to '' or to a key already present drops its entry.
+ * Cycles are not followed twice.
+ */
+function walk(root: unknown, map: StringMapper): { value: unknown; overflow: WalkLimit | undefined } {
+  let nodes = 0;
+  let overflow: WalkLimit | undefined;
+  const visiting = new Set<unknown>();
+  const visit = (value: unknown, path: StringPath | undefined, depth: number): unknown => {
+    if (typeof value === 'string') return map(value, path, false);
+    if (!isContainer(value) || visiting.has(value) || overflow) return value;
+    if (depth >= MAX_DEPTH || nodes >= MAX_NODES) {
+      overflow = {
+        limit: depth >= MAX_DEPTH ? 'depth' : 'nodes',
+        max: depth >= MAX_DEPTH ? MAX_DEPTH : MAX_NODES,
+        path,
+      };
+      return value;
+    }
+    nodes++;
+    visiting.add(value);
+    let result: unknown = value;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let index = 0; index < value.length; index++) {
+        const item = value[index];
+        const next = visit(item, { parent: path, key: index }, depth + 1);
+        if (next !== item && copy === undefined) copy = value.slice();
+        if (copy !== undefined) copy[index] = next;
+      }
+      if (copy !== undefined) result = copy;
+    } else {
+      const record = value as Record<string, unknown>;
+      let copy: Record<string, unknown> | undefined;
+      const keys = Object.keys(record);
+      for (let index = 0; index < keys.length; index++) {
+        const key = keys[index]!;
+        const here: StringPath = { parent: path, key };
+        const nextKey = map(key, here, true);
+        const item = record[key];
+        const next = visit(item, here, depth + 1);
+        if ((nextKey !== key || next !== item) && copy === undefined) {
+          copy = Object.create(Object.getPrototypeOf(record)) as Record<string, unknown>;
+          for (let earlier = 0; earlier < index; earlier++) copy[keys[earlier]!] = record[keys[earlier]!];
+        }
+        if (copy !== undefined && nextKey !== '' && !(nextKey !== key && Object.hasOwn(copy, nextKey))) {
+          Object.defineProperty(copy, nextKey, {
+            value: next,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        }
+      }
+      if (copy !== undefined) result = copy;
+    }
+    visiting.delete(value);
+    return result;
+  };
+  const value = visit(root, undefined, 0);
+  return { value, overflow };
+}
+
+/**
+ * Every string inside `value`, object keys included (a tool's argument object, a tool's result), with the
+ * limit the walk hit if it could not go everywhere.
+ */
+export function collectAllStrings(value: unknown): CollectedStrings {
+  const strings: InputString[] = [];
+  const { overflow } = walk(value, (text, path, isKey) => {
+    strings.push({ path, value: text, isKey });
+    return text;
+  });
+  return { strings, overflow };
+}
+
+/**
+ * The strings of an agent's input or output: `value.text` when it is a string (the `text` shortcut), else
+ * every string inside it, keys included.
+ */
+export function collectTextStrings(value: unknown): CollectedStrings {
+  if (isPlainObject(value) && typeof value.text === 'string') {
+    return {
+      strings: [{ path: { parent: undefined, key: 'text' }, value: value.text, isKey: false }],
+      overflow: undefined,
+    };
+  }
+  return collectAllStrings(value);
+}
+
+/** `value` with its strings replaced by `strings` (as collected from it, same order); unchanged parts shared. */
+export function replaceStrings(value: unknown, strings: readonly InputString[]): unknown {
+  if (typeof value === 'string') return strings[0]?.value ?? '';
+  const first = strings[0];
+  if (
+    strings.length === 1 &&
+    first?.path?.parent === undefined &&
+    first?.path?.key === 'text' &&
+    !first.isKey
+  ) {
+    const record = value as Record<string, unknown>;
+    if (isPlainObject(record) && typeof record.text === 'string') {
+      return record.text === first.value ? record : { ...record, text: first.value };
+    }
+  }
+  let cursor = 0;
+  return walk(value, (text) => strings[cursor++]?.value ?? text).value;
+}
+
+/** The JSON pointer of a string under `root` in `context.data`, e.g. `/input/filters/0/value`. */
+export function pointerOf(root: string, path: StringPath | undefined): string {
+  const parts: string[] = [];
+  for (let node = path; node !== undefined; node = node.parent) {
+    parts.push(String(node.key).replaceAll('~', '~0').replaceAll('/', '~1'));
+  }
+  let pointer = `/${root}`;
+  for (let index = parts.length - 1; index >= 0; index--) pointer += `/${parts[index]}`;
   return pointer;
 }
 
@@ -68,28 +179,14 @@ export function totalLength(strings: readonly InputString[]): number {
 /** Cuts the strings, in order, so that together they hold at most `max` units. */
 export function truncateStrings(strings: readonly InputString[], max: number): InputString[] {
   let budget = max;
-  return strings.map((entry) => {
+  const result: InputString[] = new Array(strings.length);
+  for (let index = 0; index < strings.length; index++) {
+    const entry = strings[index]!;
     const value = entry.value.length <= budget ? entry.value : entry.value.slice(0, budget);
     budget -= value.length;
-    return value === entry.value ? entry : { path: entry.path, value };
-  });
-}
-
-function setIn(
-  container: unknown,
-  path: readonly (string | number)[],
-  depth: number,
-  value: string,
-): unknown {
-  if (depth === path.length) return value;
-  const key = path[depth]!;
-  if (Array.isArray(container)) {
-    const copy = [...container];
-    copy[key as number] = setIn(container[key as number], path, depth + 1, value);
-    return copy;
+    result[index] = value === entry.value ? entry : { path: entry.path, value, isKey: entry.isKey };
   }
-  const record = container as Record<string, unknown>;
-  return { ...record, [key]: setIn(record[key as string], path, depth + 1, value) };
+  return result;
 }
 
 /** RFC 7386 patch from `before` to `after`, where `after` shares every unchanged subtree with `before`. */
@@ -98,6 +195,8 @@ function mergePatchBetween(
   after: Record<string, unknown>,
 ): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
+  // A key renamed or dropped by sanitizing is deleted (null); a renamed key's value is added under its new name.
+  for (const key of Object.keys(before)) if (!Object.hasOwn(after, key)) patch[key] = null;
   for (const key of Object.keys(after)) {
     const previous = before[key];
     const next = after[key];
@@ -108,22 +207,11 @@ function mergePatchBetween(
   return patch;
 }
 
-/** `input` with its strings replaced by `strings` (same order as `collectInputStrings`); unchanged parts are shared. */
-export function replaceStrings(input: unknown, strings: readonly InputString[]): unknown {
-  if (typeof input === 'string') return strings[0]?.value ?? '';
-  let next = input;
-  const originals = collectInputStrings(input);
-  strings.forEach((entry, index) => {
-    if (entry.value !== originals[index]?.value) next = setIn(next, entry.path, 0, entry.value);
-  });
-  return next;
-}
-
 /**
- * The `modified` data that turns `input` into `next` (from `replaceStrings`). Only changed branches are in
- * the patch, so a `null` elsewhere in the input is never read as "delete".
+ * The `modified` data that turns `data[root]` from `before` into `after` (from `replaceStrings`). Only changed
+ * branches are in the patch, so a `null` elsewhere is never read as "delete".
  */
-export function inputPatch(input: unknown, next: unknown): Record<string, unknown> {
-  if (!isPlainObject(input) || !isPlainObject(next)) return { input: next };
-  return { input: mergePatchBetween(input, next) };
+export function dataPatch(root: string, before: unknown, after: unknown): Record<string, unknown> {
+  if (!isPlainObject(before) || !isPlainObject(after)) return { [root]: after };
+  return { [root]: mergePatchBetween(before, after) };
 }

@@ -19,11 +19,23 @@ const RECALL_TIMEOUT_MS = 1_000;
 let checkSync: CheckSync | undefined;
 const verdicts = new Map<string, PatternSafety>();
 
-/** recheck's bundle is ~3 MB: load it on the first pattern that needs it, not on import. */
-function recheck(): CheckSync {
+/** Why a pattern could not be checked when the optional peer `recheck` is not installed. */
+export const RECHECK_MISSING =
+  "needs a check for catastrophic backtracking, which uses the optional peer dependency 'recheck' " +
+  '(about 60 MB installed); install it (npm install recheck) or write the pattern without quantifiers';
+
+/**
+ * recheck is an optional peer (its package is ~60 MB installed): loaded on the first user pattern that needs
+ * it, never on import; `undefined` when it is not installed.
+ */
+function recheck(): CheckSync | undefined {
   if (!checkSync) {
-    const require = createRequire(import.meta.url);
-    checkSync = (require('recheck') as { checkSync: CheckSync }).checkSync;
+    try {
+      const require = createRequire(import.meta.url);
+      checkSync = (require('recheck') as { checkSync: CheckSync }).checkSync;
+    } catch {
+      return undefined;
+    }
   }
   return checkSync;
 }
@@ -61,7 +73,9 @@ export function checkPatternSafety(source: string, flags: string, timeoutMs: num
   const key = `${flags}/${source}`;
   const cached = verdicts.get(key);
   if (cached) return cached;
-  const diagnostics = recheck()(source, flags, { timeout: timeoutMs, recallTimeout: RECALL_TIMEOUT_MS });
+  const check = recheck();
+  if (check === undefined) return { safe: false, problem: RECHECK_MISSING };
+  const diagnostics = check(source, flags, { timeout: timeoutMs, recallTimeout: RECALL_TIMEOUT_MS });
   let verdict: PatternSafety;
   switch (diagnostics.status) {
     case 'safe':

@@ -7,13 +7,37 @@ import Ajv, {
 } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019.js';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { builtInClassifier } from './built-in-classifier.js';
 import { checkPatternSafety } from './pattern-safety.js';
-import { type SecurityConfig, securityConfigSchema } from './security-config.js';
+import type { PromptInjectionClassifier } from './prompt-injection-classifier.js';
+import {
+  type DetectorOptions,
+  type PromptInjectionOptions,
+  type SecurityConfig,
+  securityConfigSchema,
+} from './security-config.js';
 
 /** A user pattern, checked and compiled: `pattern` is global (for removal), `label` is how it is reported. */
 export interface CompiledPattern {
   readonly label: string;
   readonly pattern: RegExp;
+}
+
+/** Prompt injection settings with defaults filled in. */
+export interface ResolvedPromptInjection {
+  readonly classifier: PromptInjectionClassifier;
+  /** True for the built-in classifier, which scores synchronously inside the scan. */
+  readonly builtIn: boolean;
+  readonly threshold: number;
+  readonly timeoutMs: number;
+  readonly onClassifierError: 'violation' | 'ignore';
+}
+
+/** Which detectors run, resolved; `promptInjection` is `undefined` when off. */
+export interface ResolvedDetectors {
+  readonly sqlInjection: boolean;
+  readonly promptInjection: ResolvedPromptInjection | undefined;
+  readonly pii: boolean;
 }
 
 /** `SecurityConfig` validated, with every default filled in and every pattern and schema compiled. */
@@ -22,11 +46,9 @@ export interface ResolvedConfig {
   readonly strictMode: boolean;
   readonly maxInputLength: number;
   readonly blockedPatterns: readonly CompiledPattern[];
-  readonly detectors: {
-    readonly sqlInjection: boolean;
-    readonly promptInjection: boolean;
-    readonly pii: boolean;
-  };
+  readonly detectors: ResolvedDetectors;
+  readonly outputDetectors: ResolvedDetectors;
+  readonly rememberedMessages: number;
   readonly toolValidators: ReadonlyMap<string, ValidateFunction>;
   readonly logger: Logger;
 }
@@ -73,6 +95,26 @@ function configValidator(): ValidateFunction {
     validate: stringOrRegExp,
   });
   ajv.addKeyword({ keyword: 'logger', schemaType: 'boolean', errors: true, validate: logger });
+  const classifier: SchemaValidateFunction = (_schema, data) => {
+    const candidate = data as Partial<PromptInjectionClassifier> | null;
+    if (
+      candidate !== null &&
+      typeof candidate === 'object' &&
+      typeof candidate.name === 'string' &&
+      typeof candidate.score === 'function'
+    ) {
+      return true;
+    }
+    classifier.errors = [
+      {
+        keyword: 'classifier',
+        message: 'must be a PromptInjectionClassifier (a name string and a score(text, { signal }) method)',
+        params: {},
+      },
+    ];
+    return false;
+  };
+  ajv.addKeyword({ keyword: 'classifier', schemaType: 'boolean', errors: true, validate: classifier });
   validateConfig = ajv.compile(securityConfigSchema);
   return validateConfig;
 }
@@ -204,11 +246,12 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     maxInputLength = 10_000,
     blockedPatterns = [],
     detectors = {},
+    outputDetectors = { sqlInjection: false, promptInjection: true, pii: true },
+    rememberedMessages = 1_000,
     toolSchemas = {},
     logger = silentLogger,
     patternCheckTimeoutMs = 10_000,
   } = config as SecurityConfig;
-  const { sqlInjection = true, promptInjection = false, pii = false } = detectors;
   const issues: ConfigIssue[] = [];
   const compiled: CompiledPattern[] = [];
   blockedPatterns.forEach((entry, index) => {
@@ -223,8 +266,39 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     strictMode,
     maxInputLength,
     blockedPatterns: compiled,
-    detectors: { sqlInjection, promptInjection, pii },
+    detectors: resolveDetectors(detectors, { sqlInjection: true, promptInjection: false, pii: false }),
+    outputDetectors: resolveDetectors(outputDetectors, {
+      sqlInjection: false,
+      promptInjection: true,
+      pii: true,
+    }),
+    rememberedMessages,
     toolValidators,
     logger,
   };
+}
+
+function resolvePromptInjection(
+  option: boolean | PromptInjectionOptions,
+): ResolvedPromptInjection | undefined {
+  if (option === false) return undefined;
+  const {
+    classifier = builtInClassifier,
+    threshold = 0.5,
+    timeoutMs = 1_000,
+    onClassifierError = 'violation',
+  } = option === true ? {} : option;
+  return { classifier, builtIn: classifier === builtInClassifier, threshold, timeoutMs, onClassifierError };
+}
+
+function resolveDetectors(
+  options: DetectorOptions,
+  defaults: Required<{ [Key in keyof DetectorOptions]: boolean }>,
+): ResolvedDetectors {
+  const {
+    sqlInjection = defaults.sqlInjection,
+    promptInjection = defaults.promptInjection,
+    pii = defaults.pii,
+  } = options;
+  return { sqlInjection, promptInjection: resolvePromptInjection(promptInjection), pii };
 }

@@ -71,7 +71,7 @@ describe('SecurityValidationHook in the runtime', () => {
     const tool = createTool<Record<string, unknown>, string>({ name: 'ping', registry, execute: work });
     const call = tool.execute(undefined as unknown as Record<string, unknown>);
     await expect(call).rejects.toBeInstanceOf(HookCancelledError);
-    await expect(call).rejects.toMatchObject({ reason: expect.stringContaining('No input text found') });
+    await expect(call).rejects.toMatchObject({ reason: 'Security violation: no input text found' });
     expect(work).not.toHaveBeenCalled();
   });
 });

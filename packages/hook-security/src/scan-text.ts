@@ -1,3 +1,4 @@
+import { builtInScore } from './built-in-classifier.js';
 import { normalizeText } from './normalize-text.js';
 import type { Finding } from './pattern-rule.js';
 import { scanRules } from './pattern-rule.js';
@@ -20,7 +21,11 @@ export interface TextFindings {
   readonly blocked: Finding[];
 }
 
-type ScanSettings = Pick<ResolvedConfig, 'detectors' | 'blockedPatterns'>;
+/** The detectors and blocked patterns one scan runs: the input or the output set. */
+export type ScanSettings = Pick<ResolvedConfig, 'detectors' | 'blockedPatterns'>;
+
+/** The violation pattern name of the built-in classifier. */
+export const BUILT_IN_CLASSIFIER_RULE = 'classifier:built-in';
 
 /** Lenient mode gives up on a string it cannot clean in this many rounds and empties it. */
 const MAX_SANITIZE_ROUNDS = 4;
@@ -41,7 +46,25 @@ export function scanText(text: string, settings: ScanSettings, all: boolean, tra
   const findings: TextFindings = { sqlInjection: [], promptInjection: [], personalData: [], blocked: [] };
   const { detectors } = settings;
   if (detectors.sqlInjection) scanRules(sqlInjectionRules, input, all, findings.sqlInjection);
-  if (detectors.promptInjection) scanRules(promptInjectionRules, input, all, findings.promptInjection);
+  const promptInjection = detectors.promptInjection;
+  if (promptInjection) {
+    scanRules(promptInjectionRules, input, all, findings.promptInjection);
+    // The classifier judges the whole text; it is consulted only when no rule has already decided.
+    const { decoded } = input;
+    if (
+      promptInjection.builtIn &&
+      findings.promptInjection.length === 0 &&
+      builtInScore(decoded.value) >= promptInjection.threshold
+    ) {
+      findings.promptInjection.push({
+        rule: BUILT_IN_CLASSIFIER_RULE,
+        label: 'classifier',
+        form: decoded,
+        start: 0,
+        end: decoded.value.length,
+      });
+    }
+  }
   if (detectors.pii) scanPersonalData(input, all, findings.personalData);
   const forms = input.stripped[0] === input.decoded ? input.stripped : [input.decoded, ...input.stripped];
   for (const { label, pattern } of settings.blockedPatterns) {

@@ -1,12 +1,31 @@
 import type { Logger } from '@llmspell/core';
+import type { PromptInjectionClassifier } from './prompt-injection-classifier.js';
+
+/** How prompt injection is judged besides the built-in rules. */
+export interface PromptInjectionOptions {
+  /** The model that scores each text. Default: the built-in classifier (shipped in the package, no network). */
+  classifier?: PromptInjectionClassifier;
+  /** A score at or above this is a violation. Default 0.5. */
+  threshold?: number;
+  /** How long one `score` call may take before `onClassifierError` applies. Default 1_000. */
+  timeoutMs?: number;
+  /**
+   * When the classifier throws, rejects, times out or returns something other than a number in 0..1:
+   * 'violation' judges the text an injection (fail closed), 'ignore' goes by the rules alone. Default 'violation'.
+   */
+  onClassifierError?: 'violation' | 'ignore';
+}
 
 /** Which detectors run. */
 export interface DetectorOptions {
-  /** SQL injection: tautologies, UNION SELECT, stacked queries, comment truncation, delays, encodings. Default true. */
+  /** SQL injection: tautologies, UNION SELECT, stacked queries, comment truncation, delays, encodings. Default true for inputs. */
   sqlInjection?: boolean;
-  /** Prompt injection: instruction overrides, role/system spoofing, system-prompt exfiltration. Default false. */
-  promptInjection?: boolean;
-  /** Personal data: emails, Luhn-valid card numbers, API keys and assigned secrets (masked in lenient mode). Default false. */
+  /**
+   * Prompt injection: instruction overrides, jailbreak personas, forged conversation turns, system-prompt
+   * exfiltration, plus a classifier. `true` uses the built-in classifier. Default false for inputs.
+   */
+  promptInjection?: boolean | PromptInjectionOptions;
+  /** Personal data and secrets: emails, Luhn-valid card numbers, API keys, tokens, private keys, assigned secrets. Default false for inputs. */
   pii?: boolean;
 }
 
@@ -27,8 +46,18 @@ export interface SecurityConfig {
    * Default [].
    */
   blockedPatterns?: (string | RegExp)[];
-  /** Which detectors run. Default { sqlInjection: true, promptInjection: false, pii: false }. */
+  /** Which detectors run on inputs (Before points). Default { sqlInjection: true, promptInjection: false, pii: false }. */
   detectors?: DetectorOptions;
+  /**
+   * Which detectors run on outputs: tool results and responses (After points) and streamed chunks.
+   * Default { sqlInjection: false, promptInjection: true, pii: true }.
+   */
+  outputDetectors?: DetectorOptions;
+  /**
+   * How many clean prompt messages (through the AI SDK's `hooksMiddleware`) are remembered so that the next
+   * turn does not scan them again. Default 1_000.
+   */
+  rememberedMessages?: number;
   /** Tool name → JSON Schema its arguments (`data.input`) must match at BeforeToolExecution. Default {}. */
   toolSchemas?: Record<string, JsonSchema>;
   /** pino-compatible logger; every violation is logged at warn. Default: a silent logger. */
@@ -45,6 +74,7 @@ export const SecurityConfig = Object.freeze({
       strictMode: true,
       maxInputLength: 10_000,
       detectors: { sqlInjection: true, promptInjection: true, pii: false },
+      outputDetectors: { sqlInjection: false, promptInjection: true, pii: true },
       ...overrides,
     };
   },
@@ -54,12 +84,37 @@ export const SecurityConfig = Object.freeze({
       strictMode: false,
       maxInputLength: 10_000,
       detectors: { sqlInjection: true, promptInjection: true, pii: false },
+      outputDetectors: { sqlInjection: false, promptInjection: true, pii: true },
       ...overrides,
     };
   },
 });
 
-/** The JSON Schema of `SecurityConfig`; `stringOrRegExp` and `logger` are keywords of this package. */
+const detectorsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    sqlInjection: { type: 'boolean' },
+    promptInjection: {
+      oneOf: [
+        { type: 'boolean' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            classifier: { classifier: true },
+            threshold: { type: 'number', minimum: 0, maximum: 1 },
+            timeoutMs: { type: 'integer', minimum: 1 },
+            onClassifierError: { enum: ['violation', 'ignore'] },
+          },
+        },
+      ],
+    },
+    pii: { type: 'boolean' },
+  },
+} as const;
+
+/** The JSON Schema of `SecurityConfig`; `stringOrRegExp`, `logger` and `classifier` are keywords of this package. */
 export const securityConfigSchema = {
   type: 'object',
   additionalProperties: false,
@@ -68,15 +123,9 @@ export const securityConfigSchema = {
     strictMode: { type: 'boolean' },
     maxInputLength: { type: 'integer', minimum: 1 },
     blockedPatterns: { type: 'array', items: { stringOrRegExp: true } },
-    detectors: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        sqlInjection: { type: 'boolean' },
-        promptInjection: { type: 'boolean' },
-        pii: { type: 'boolean' },
-      },
-    },
+    detectors: detectorsSchema,
+    outputDetectors: detectorsSchema,
+    rememberedMessages: { type: 'integer', minimum: 0 },
     toolSchemas: { type: 'object', additionalProperties: { type: ['object', 'boolean'] } },
     logger: { logger: true },
     patternCheckTimeoutMs: { type: 'integer', minimum: 1 },

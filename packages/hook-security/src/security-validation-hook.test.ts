@@ -67,11 +67,14 @@ describe('SecurityValidationHook metadata', () => {
 });
 
 describe('input text', () => {
-  it('throws "No input text found" when data.input is missing', () => {
+  it('cancels "no input text found" when data.input is missing or unreadable, and never throws', () => {
     const hook = new SecurityValidationHook();
-    expect(() => hook.execute(agentContext(undefined).context)).toThrow(/No input text found/);
-    expect(() => hook.execute(agentContext(undefined).context)).toThrow(MissingInputError);
-    expect(() => hook.execute(agentContext(null).context)).toThrow(/No input text found/);
+    for (const input of [undefined, null, 42, true, () => 'x', new Map()]) {
+      expect(run(hook, input)).toEqual({
+        type: 'cancel',
+        reason: 'Security violation: no input text found',
+      });
+    }
     expect(() => hook.validate(undefined)).toThrow(MissingInputError);
   });
 
@@ -183,12 +186,12 @@ describe('length', () => {
     });
   });
 
-  it('counts every string of an object input together', () => {
+  it('counts every string of an object input together, keys included', () => {
     const hook = new SecurityValidationHook({ maxInputLength: 10 });
-    expect(hook.validate({ a: '123456', b: ['12345'] })).toEqual([
+    expect(hook.validate({ a: '12345', b: ['1234'] })).toEqual([
       { type: 'InputTooLong', max: 10, actual: 11 },
     ]);
-    expect(hook.validate({ a: '12345', b: ['12345'] })).toEqual([]);
+    expect(hook.validate({ a: '1234', b: ['1234'] })).toEqual([]);
   });
 });
 

@@ -9,55 +9,94 @@ import {
 import type { ValidateFunction } from 'ajv';
 import { MissingInputError } from './errors/missing-input-error.js';
 import {
-  collectInputStrings,
+  type CollectedStrings,
+  collectAllStrings,
+  collectTextStrings,
+  dataPatch,
   type InputString,
-  inputPatch,
+  isContainer,
   pointerOf,
   replaceStrings,
   totalLength,
   truncateStrings,
 } from './input-strings.js';
-import { type ResolvedConfig, resolveConfig } from './resolve-config.js';
-import { sanitizeText, scanText, violationsOf } from './scan-text.js';
+import { type ResolvedConfig, type ResolvedPromptInjection, resolveConfig } from './resolve-config.js';
+import { type ScanSettings, sanitizeText, scanText, violationsOf } from './scan-text.js';
+import { scoreWithTimeout } from './score-with-timeout.js';
 import type { SecurityConfig } from './security-config.js';
 import { describeViolation, type InvalidToolArguments, type SecurityViolation } from './violations.js';
 
 /** Lenient mode re-truncates and re-sanitizes at most this many times when masks lengthen the input. */
 const MAX_LENIENT_ROUNDS = 3;
 
-interface Evaluation {
-  violations: SecurityViolation[];
-  /** Strict mode stopped at the length check, or the tool's arguments do not match its schema. */
-  mustCancel: boolean;
-}
-
-/**
- * Validates `data.input` before an agent or tool runs: input length, SQL injection, opt-in prompt injection
- * and PII detection, blocked patterns, and tool arguments against JSON Schemas. Strict mode cancels;
- * lenient mode answers with a sanitized input. Runs first (Priority.Highest) and fails closed.
- */
 /** Ordinary prose with quotes, percent signs, comment markers and an address shape: reaches every pattern. */
 const WARM_UP_TEXT =
   'Please select the best option and update me on the union meeting; drop me a line at noon (see page 3).';
 
+/** The cancel reason for a missing or unreadable input (DESIGN §10). */
+const NO_INPUT_REASON = 'Security violation: no input text found';
+
+/** Points whose `data.input` is a tool's argument object: every string and key is scanned. */
+const TOOL_INPUT_POINTS: ReadonlySet<string> = new Set([
+  HookPoint.BeforeToolExecution,
+  HookPoint.ToolValidation,
+]);
+/** Points that judge `data.output` with `outputDetectors`. */
+const OUTPUT_POINTS: ReadonlySet<string> = new Set([
+  HookPoint.AfterAgentExecution,
+  HookPoint.AfterToolExecution,
+]);
+
+interface Evaluation {
+  violations: SecurityViolation[];
+  /** Nothing lenient mode could do makes the value pass: too long in strict mode, too deep, bad schema. */
+  mustCancel: boolean;
+}
+
+/** What one judgement looks at: the strings of `data[root]`, the detectors, and whether length is limited. */
+interface Subject {
+  readonly root: 'input' | 'output';
+  readonly value: unknown;
+  readonly collected: CollectedStrings;
+  readonly settings: ScanSettings;
+  readonly limitLength: boolean;
+  readonly validator: ValidateFunction | undefined;
+  readonly tool: string;
+}
+
+/**
+ * Judges what goes into and comes out of agents and tools. Before points scan `data.input` (length, SQL and
+ * prompt injection, personal data, blocked patterns, tool schemas); After points scan `data.output` with
+ * `outputDetectors` (indirect injection in tool results, leaks in responses). Strict mode cancels; lenient
+ * mode answers with a sanitized value. Runs first (Priority.Highest), fails closed, and never throws on
+ * anything a caller sends: a missing or unreadable input is a `cancel`.
+ */
 export class SecurityValidationHook implements Hook {
   readonly id: string;
   readonly #config: ResolvedConfig;
+  readonly #inputSettings: ScanSettings;
+  readonly #outputSettings: ScanSettings;
 
   /** Throws `HookConfigError` listing every bad option, including user patterns that could backtrack catastrophically. */
   constructor(config: SecurityConfig = {}) {
     this.#config = resolveConfig(config);
     this.id = this.#config.id;
+    const { detectors, outputDetectors, blockedPatterns } = this.#config;
+    this.#inputSettings = { detectors, blockedPatterns };
+    this.#outputSettings = { detectors: outputDetectors, blockedPatterns };
     // V8 compiles each regular expression on its first use: one scan now moves that cost (several ms with
     // every detector on) from the first user request to start-up.
-    this.validate({ text: WARM_UP_TEXT, note: "It's 50% off at O'Brien's -- see you at 10:30 #team" });
+    const warmUp = { text: WARM_UP_TEXT, note: "It's 50% off at O'Brien's -- see you at 10:30 #team" };
+    for (const settings of [this.#inputSettings, this.#outputSettings]) {
+      for (const entry of collectAllStrings(warmUp).strings) scanText(entry.value, settings, false, false);
+    }
   }
 
   metadata(): HookMetadata {
     return {
       name: 'SecurityValidationHook',
       description:
-        'Validates agent and tool input: length, SQL/prompt injection, PII, blocked patterns, tool schemas',
+        'Validates agent and tool inputs and outputs: length, SQL/prompt injection, PII and secrets, blocked patterns, tool schemas',
       tags: ['security'],
       priority: Priority.Highest,
       failurePolicy: 'closed',
@@ -65,80 +104,187 @@ export class SecurityValidationHook implements Hook {
   }
 
   /**
-   * Every violation in `input` (a `{ text }` object, a string or a tool's argument object), as `execute` would
-   * find it in lenient mode (strict mode stops at InputTooLong); with `tool`, its arguments are also checked
-   * against `toolSchemas[tool]`. Empty when clean; throws `MissingInputError` for `undefined` or `null`.
+   * Every violation in `input` (a `{ text }` object, a string, or with `tool` that tool's argument object,
+   * every string and key of it, also checked against `toolSchemas[tool]`), as `execute` would find it in
+   * lenient mode (strict mode stops at InputTooLong). The built-in detectors only: a plugged classifier is
+   * not consulted. Empty when clean; throws `MissingInputError` for `undefined` or `null`.
    */
   validate(input: unknown, tool?: string): SecurityViolation[] {
     if (input === undefined || input === null) throw new MissingInputError('validate()');
-    const strings = collectInputStrings(input);
+    const collected = tool === undefined ? collectTextStrings(input) : collectAllStrings(input);
     const validator = tool === undefined ? undefined : this.#config.toolValidators.get(tool);
-    return this.#evaluate(input, strings, validator, tool ?? '', false).violations;
+    return this.#evaluate(
+      {
+        root: 'input',
+        value: input,
+        collected,
+        settings: this.#inputSettings,
+        limitLength: true,
+        validator,
+        tool: tool ?? '',
+      },
+      false,
+    ).violations;
   }
 
-  execute(context: HookContext): HookResult {
+  execute(context: HookContext): HookResult | Promise<HookResult> {
+    const point = context.hookPoint;
+    if (OUTPUT_POINTS.has(point)) {
+      const output = context.data.output;
+      if (output === undefined || output === null) return HookResult.continue();
+      const isTool = point === HookPoint.AfterToolExecution;
+      return this.#judge(context, {
+        root: 'output',
+        value: output,
+        collected: isTool ? collectAllStrings(output) : collectTextStrings(output),
+        settings: this.#outputSettings,
+        limitLength: false,
+        validator: undefined,
+        tool: '',
+      });
+    }
     const input = context.data.input;
-    if (input === undefined || input === null) throw new MissingInputError(context.hookPoint);
-    const config = this.#config;
-    const tool = context.hookPoint === HookPoint.BeforeToolExecution ? context.componentId.name : '';
-    const validator = tool === '' ? undefined : config.toolValidators.get(tool);
-    const strings = collectInputStrings(input);
-    const { violations, mustCancel } = this.#evaluate(input, strings, validator, tool, config.strictMode);
+    const isTool = TOOL_INPUT_POINTS.has(point);
+    if (
+      input === undefined ||
+      input === null ||
+      (!isTool && typeof input !== 'string' && !isContainer(input))
+    ) {
+      this.#report(context, [{ type: 'MissingInput', path: '/input' }]);
+      return HookResult.cancel(NO_INPUT_REASON);
+    }
+    const tool = point === HookPoint.BeforeToolExecution ? context.componentId.name : '';
+    return this.#judge(context, {
+      root: 'input',
+      value: input,
+      collected: isTool ? collectAllStrings(input) : collectTextStrings(input),
+      settings: this.#inputSettings,
+      limitLength: true,
+      validator: tool === '' ? undefined : this.#config.toolValidators.get(tool),
+      tool,
+    });
+  }
+
+  #judge(context: HookContext, subject: Subject): HookResult | Promise<HookResult> {
+    const strict = this.#config.strictMode;
+    const evaluation = this.#evaluate(subject, strict);
+    const promptInjection = subject.settings.detectors.promptInjection;
+    // A plugged classifier is asked only when its answer can still change the outcome.
+    if (promptInjection && !promptInjection.builtIn && !(strict && evaluation.violations.length > 0)) {
+      const strings = subject.collected.strings;
+      if (strings.length > 0) {
+        return this.#classify(promptInjection, subject, evaluation).then((classified) =>
+          this.#decide(context, subject, classified),
+        );
+      }
+    }
+    return this.#decide(context, subject, evaluation);
+  }
+
+  async #classify(
+    options: ResolvedPromptInjection,
+    subject: Subject,
+    evaluation: Evaluation,
+  ): Promise<Evaluation> {
+    const strings = subject.limitLength
+      ? truncateStrings(subject.collected.strings, this.#config.maxInputLength)
+      : subject.collected.strings;
+    let text = '';
+    for (const entry of strings) text += text === '' ? entry.value : `\n${entry.value}`;
+    const outcome = await scoreWithTimeout(options.classifier, text, options.timeoutMs);
+    const path = `/${subject.root}`;
+    const { name } = options.classifier;
+    if (typeof outcome === 'string') {
+      if (options.onClassifierError === 'ignore') return evaluation;
+      return {
+        violations: [
+          ...evaluation.violations,
+          { type: 'ClassifierFailed', classifier: name, path, message: outcome },
+        ],
+        mustCancel: true,
+      };
+    }
+    if (outcome < options.threshold) return evaluation;
+    const violation: SecurityViolation = {
+      type: 'PromptInjection',
+      technique: 'classifier',
+      pattern: `classifier:${name}`,
+      path,
+      excerpt: text.slice(0, 60),
+    };
+    // Lenient mode cannot cut a classifier's judgement out of a text: the whole value is refused.
+    return { violations: [...evaluation.violations, violation], mustCancel: true };
+  }
+
+  #decide(context: HookContext, subject: Subject, evaluation: Evaluation): HookResult {
+    const { violations, mustCancel } = evaluation;
     if (violations.length === 0) return HookResult.continue();
     this.#report(context, violations);
-    if (config.strictMode || mustCancel) {
+    if (this.#config.strictMode || mustCancel) {
       return HookResult.cancel(`Security violation: ${violations.map(describeViolation).join('; ')}`);
     }
-    const next = replaceStrings(input, this.#sanitize(strings));
+    const next = replaceStrings(subject.value, this.#sanitize(subject));
+    const { validator, tool } = subject;
     if (validator && !validator(next)) {
       const problem = describeViolation(schemaViolation(tool, validator));
       return HookResult.cancel(`Security violation: after sanitizing, the ${problem}`);
     }
-    return HookResult.modified(inputPatch(input, next));
+    return HookResult.modified(dataPatch(subject.root, subject.value, next));
   }
 
-  /** Length first (strict mode stops there), then the tool schema, then the detectors on every string. */
-  #evaluate(
-    input: unknown,
-    strings: readonly InputString[],
-    validator: ValidateFunction | undefined,
-    tool: string,
-    stopWhenTooLong: boolean,
-  ): Evaluation {
+  /** Reachability, length (strict mode stops there), the tool schema, then the detectors on every string. */
+  #evaluate(subject: Subject, stopWhenTooLong: boolean): Evaluation {
     const config = this.#config;
     const violations: SecurityViolation[] = [];
+    const { strings, overflow } = subject.collected;
+    let mustCancel = false;
+    if (overflow) {
+      violations.push({
+        type: 'InputTooComplex',
+        limit: overflow.limit,
+        max: overflow.max,
+        path: pointerOf(subject.root, overflow.path),
+      });
+      mustCancel = true;
+    }
     const length = totalLength(strings);
-    const tooLong = length > config.maxInputLength;
+    const tooLong = subject.limitLength && length > config.maxInputLength;
     if (tooLong) {
       violations.push({ type: 'InputTooLong', max: config.maxInputLength, actual: length });
       if (stopWhenTooLong) return { violations, mustCancel: true };
     }
-    let mustCancel = false;
-    if (validator && !validator(input)) {
-      violations.push(schemaViolation(tool, validator));
+    const { validator } = subject;
+    if (validator && !validator(subject.value)) {
+      violations.push(schemaViolation(subject.tool, validator));
       mustCancel = true;
     }
     // Only what would survive truncation is scanned, so a huge input costs no more than a maximal one.
     const scanned = tooLong ? truncateStrings(strings, config.maxInputLength) : strings;
     for (const entry of scanned) {
-      const findings = scanText(entry.value, config, false, false);
-      for (const violation of violationsOf(findings, pointerOf(entry.path))) violations.push(violation);
+      if (entry.value === '') continue;
+      const findings = scanText(entry.value, subject.settings, false, false);
+      for (const violation of violationsOf(findings, pointerOf(subject.root, entry.path))) {
+        violations.push(violation);
+      }
     }
     return { violations, mustCancel };
   }
 
-  /** Truncates, then removes or masks every match; repeats if masks pushed the input over the limit. */
-  #sanitize(strings: readonly InputString[]): InputString[] {
-    const config = this.#config;
-    let current = [...strings];
+  /** Truncates (inputs), then removes or masks every match; repeats if masks pushed the input over the limit. */
+  #sanitize(subject: Subject): InputString[] {
+    const max = subject.limitLength ? this.#config.maxInputLength : Number.POSITIVE_INFINITY;
+    let current: InputString[] = subject.collected.strings.slice();
     for (let round = 0; round < MAX_LENIENT_ROUNDS; round++) {
-      current = truncateStrings(current, config.maxInputLength).map((entry) => {
-        const value = sanitizeText(entry.value, config);
-        return value === entry.value ? entry : { path: entry.path, value };
-      });
-      if (totalLength(current) <= config.maxInputLength) return current;
+      current = truncateStrings(current, max);
+      for (let index = 0; index < current.length; index++) {
+        const entry = current[index]!;
+        if (entry.value === '') continue;
+        const value = sanitizeText(entry.value, subject.settings);
+        if (value !== entry.value) current[index] = { path: entry.path, value, isKey: entry.isKey };
+      }
+      if (totalLength(current) <= max) return current;
     }
-    return current.map((entry) => ({ path: entry.path, value: '' }));
+    return current.map((entry) => ({ path: entry.path, value: '', isKey: entry.isKey }));
   }
 
   #report(context: HookContext, violations: readonly SecurityViolation[]): void {

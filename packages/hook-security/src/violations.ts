@@ -10,7 +10,13 @@ export type SqlInjectionTechnique =
   | 'obfuscation';
 
 /** How a prompt injection attempt works; reported in `PromptInjection.technique`. */
-export type PromptInjectionTechnique = 'instruction-override' | 'role-spoofing' | 'prompt-exfiltration';
+export type PromptInjectionTechnique =
+  | 'instruction-override'
+  | 'jailbreak-persona'
+  | 'role-spoofing'
+  | 'prompt-exfiltration'
+  /** A classifier scored the text at or above its threshold; `pattern` is `classifier:<name>`. */
+  | 'classifier';
 
 /** What kind of personal data was found: `api-key` has a provider's shape, `secret` follows `password:` or `api_key=`. */
 export type PersonalDataKind = 'email' | 'card-number' | 'api-key' | 'secret';
@@ -20,6 +26,33 @@ export interface InputTooLong {
   type: 'InputTooLong';
   max: number;
   actual: number;
+}
+
+/**
+ * The value could not be scanned whole: it is nested deeper than `max` levels, or holds more than `max`
+ * arrays and objects. Never a silent pass: content the scanner cannot reach is refused.
+ */
+export interface InputTooComplex {
+  type: 'InputTooComplex';
+  limit: 'depth' | 'nodes';
+  max: number;
+  /** JSON pointer of where the walk stopped. */
+  path: string;
+}
+
+/** The input is missing or is not something the hook can read (e.g. `null`, a number at an agent point). */
+export interface MissingInput {
+  type: 'MissingInput';
+  /** JSON pointer of what was missing, e.g. `/input`. */
+  path: string;
+}
+
+/** A plugged classifier failed (threw, rejected, timed out, or answered outside 0..1) and `onClassifierError` is 'violation'. */
+export interface ClassifierFailed {
+  type: 'ClassifierFailed';
+  classifier: string;
+  path: string;
+  message: string;
 }
 
 /** The SQL injection detector matched. */
@@ -70,7 +103,10 @@ export interface InvalidToolArguments {
 
 /** Everything the hook can find wrong with an input. */
 export type SecurityViolation =
+  | MissingInput
   | InputTooLong
+  | InputTooComplex
+  | ClassifierFailed
   | SqlInjection
   | PromptInjection
   | PersonalData
@@ -83,6 +119,14 @@ export type SecurityViolationType = SecurityViolation['type'];
 /** A one-line description of a violation, used in cancel reasons. */
 export function describeViolation(violation: SecurityViolation): string {
   switch (violation.type) {
+    case 'MissingInput':
+      return 'no input text found';
+    case 'InputTooComplex':
+      return violation.limit === 'depth'
+        ? `input nested deeper than ${violation.max} levels at ${violation.path}`
+        : `input has more than ${violation.max} arrays and objects (at ${violation.path})`;
+    case 'ClassifierFailed':
+      return `prompt-injection classifier '${violation.classifier}' failed at ${violation.path}: ${violation.message}`;
     case 'InputTooLong':
       return `input too long (${violation.actual} characters, at most ${violation.max} allowed)`;
     case 'SqlInjection':

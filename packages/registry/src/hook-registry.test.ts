@@ -356,9 +356,11 @@ describe('HookRegistry.loadPlugin', () => {
     );
   });
 
-  it('refuses an incompatible plugin module with a HookRegistrationError', async () => {
-    await expect(new HookRegistry().loadPlugin(fixture('incompatible-plugin.mjs'))).rejects.toThrow(
-      /built for @llmspell\/core \^99\.0\.0/,
+  it('refuses an incompatible plugin module with a PluginLoadError naming the file', async () => {
+    const attempt = new HookRegistry().loadPlugin(fixture('incompatible-plugin.mjs'));
+    await expect(attempt).rejects.toSatisfy((error) => PluginLoadError.isInstance(error));
+    await expect(attempt).rejects.toThrow(
+      /incompatible-plugin\.mjs': .*built for @llmspell\/core \^99\.0\.0/,
     );
   });
 });

@@ -1,9 +1,11 @@
 import {
   coreVersion,
+  describeValue,
   type Hook,
   type HookMetadata,
   type HookPoint,
   HookRegistrationError,
+  PluginLoadError,
 } from '@llmspell/core';
 import semver from 'semver';
 import type { HookPlugin } from './hook-plugin.js';
@@ -194,7 +196,12 @@ export class HookRegistry {
         );
       }
     }
-    const entries = plugin.hooks();
+    let entries: unknown;
+    try {
+      entries = plugin.hooks();
+    } catch (error) {
+      throw new HookRegistrationError(`${where}: hooks() threw: ${messageOf(error)}`, { cause: error });
+    }
     if (!Array.isArray(entries)) {
       throw new HookRegistrationError(`${where}: hooks() must return an array of [point, hook, priority?]`);
     }
@@ -227,12 +234,19 @@ export class HookRegistry {
   }
 
   /**
-   * Imports a plugin module (a path or a package name), validates it, registers it and returns it.
-   * Accepts a default-exported `HookPlugin`, an exported `createPlugin()`, or an exported `createHook()`.
+   * Imports a plugin module, validates it, registers it and returns it. `specifier` is a `URL`, an absolute
+   * path, a path relative to the working directory, or a package name resolved as the working directory's
+   * package would import it (not from this package's folder). Accepts a default-exported `HookPlugin`, an
+   * exported `createPlugin()`, or an exported `createHook()`. Every failure, registration included, is a
+   * `PluginLoadError` naming the file.
    */
-  async loadPlugin(specifier: string): Promise<HookPlugin> {
-    const plugin = await loadPluginModule(specifier);
-    await this.registerPlugin(plugin);
+  async loadPlugin(specifier: string | URL): Promise<HookPlugin> {
+    const { plugin, where } = await loadPluginModule(specifier);
+    try {
+      await this.registerPlugin(plugin);
+    } catch (error) {
+      throw new PluginLoadError(where, messageOf(error), { cause: error });
+    }
     return plugin;
   }
 
@@ -297,4 +311,8 @@ export class HookRegistry {
       this.#joining.delete(hook);
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : describeValue(error);
 }

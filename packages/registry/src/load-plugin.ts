@@ -1,17 +1,51 @@
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeValue, type Hook, type HookPoint, isHookPoint, PluginLoadError } from '@llmspell/core';
 import type { HookPlugin } from './hook-plugin.js';
+import { resolvePackage } from './resolve-package.js';
 
 type PluginModule = Record<string, unknown>;
 
-function isPathLike(specifier: string): boolean {
-  return specifier.startsWith('.') || isAbsolute(specifier) || specifier.startsWith('file:');
+/** What to import, and how to name it in messages (a file path wherever there is one). */
+interface Located {
+  href: string;
+  where: string;
 }
 
-function toImportable(specifier: string): string {
-  if (specifier.startsWith('file:')) return specifier;
-  return isPathLike(specifier) ? pathToFileURL(resolve(specifier)).href : specifier;
+const URL_SCHEME = /^[a-z][a-z0-9+.-]+:/i;
+
+/**
+ * Where a plugin specifier points: a `URL` or URL string as it is, an absolute path as a file, a relative path
+ * from the working directory, and a bare package name as the working directory's package would import it.
+ */
+function locate(specifier: string | URL): Located | PluginLoadError {
+  if (specifier instanceof URL) {
+    return {
+      href: specifier.href,
+      where: specifier.protocol === 'file:' ? fileURLToPath(specifier) : specifier.href,
+    };
+  }
+  if (typeof specifier !== 'string' || specifier.length === 0) {
+    return new PluginLoadError(
+      describeValue(specifier),
+      'the specifier must be a URL, a path or a package name',
+    );
+  }
+  if (
+    isAbsolute(specifier) ||
+    specifier.startsWith('./') ||
+    specifier.startsWith('../') ||
+    specifier === '.'
+  ) {
+    const file = resolve(specifier);
+    return { href: pathToFileURL(file).href, where: file };
+  }
+  if (URL_SCHEME.test(specifier)) {
+    return { href: specifier, where: specifier.startsWith('file:') ? fileURLToPath(specifier) : specifier };
+  }
+  const resolved = resolvePackage(specifier, process.cwd());
+  if ('problem' in resolved) return new PluginLoadError(specifier, resolved.problem);
+  return { href: pathToFileURL(resolved.file).href, where: resolved.file };
 }
 
 function isPlugin(value: unknown): value is HookPlugin {
@@ -66,18 +100,19 @@ async function pluginFromHookFactory(specifier: string, module: PluginModule): P
   };
 }
 
-/** Imports `specifier` and finds the plugin in it; every problem is a `PluginLoadError` naming the file. */
-export async function loadPluginModule(specifier: string): Promise<HookPlugin> {
-  if (typeof specifier !== 'string' || specifier.length === 0) {
-    throw new PluginLoadError(
-      describeValue(specifier),
-      'the specifier must be a non-empty path or package name',
-    );
-  }
-  const where = isPathLike(specifier) && !specifier.startsWith('file:') ? resolve(specifier) : specifier;
+/**
+ * Imports `specifier` and finds the plugin in it. Returns the plugin and the file it came from; every problem
+ * is a `PluginLoadError` naming the file.
+ */
+export async function loadPluginModule(
+  specifier: string | URL,
+): Promise<{ plugin: HookPlugin; where: string }> {
+  const located = locate(specifier);
+  if (located instanceof PluginLoadError) throw located;
+  const { href, where } = located;
   let module: PluginModule;
   try {
-    module = (await import(toImportable(specifier))) as PluginModule;
+    module = (await import(href)) as PluginModule;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new PluginLoadError(where, `the module could not be imported: ${message}`, { cause: error });
@@ -89,15 +124,17 @@ export async function loadPluginModule(specifier: string): Promise<HookPlugin> {
       : module;
 
   try {
-    if (isPlugin(exports.default)) return exports.default;
+    if (isPlugin(exports.default)) return { plugin: exports.default, where };
     if (typeof exports.createPlugin === 'function') {
       const plugin = await (exports.createPlugin as () => unknown)();
       if (!isPlugin(plugin)) {
         throw new PluginLoadError(where, `createPlugin() returned ${describePlugin(plugin)}`);
       }
-      return plugin;
+      return { plugin, where };
     }
-    if (typeof exports.createHook === 'function') return await pluginFromHookFactory(where, exports);
+    if (typeof exports.createHook === 'function') {
+      return { plugin: await pluginFromHookFactory(where, exports), where };
+    }
   } catch (error) {
     if (PluginLoadError.isInstance(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);

@@ -4,6 +4,8 @@ import { createConnection, createServer } from 'node:net';
 
 /** A Redis server for tests: one this process started (and may stop, kill, pause), or the one `REDIS_URL` names. */
 export interface RedisServerHandle {
+  /** The server's process id (undefined for `REDIS_URL` or while stopped). */
+  readonly pid: number | undefined;
   /** `redis://127.0.0.1:<port>` (or `REDIS_URL`). */
   readonly url: string;
   readonly host: string;
@@ -30,9 +32,18 @@ export interface StartRedisServerOptions {
   binary?: string;
   /** How long to wait for the server to answer. Default 10_000 ms. */
   startTimeoutMs?: number;
+  /** More redis-server arguments (`['--user', 'alice on >pw ~* +@all']`); they win over the defaults. */
+  args?: string[];
+  /** A config file given to redis-server before every argument (Sentinel needs one it can rewrite). */
+  configFile?: string;
+  /** The server's working directory (where a Cluster node writes its nodes file). Default: this process's. */
+  cwd?: string;
+  /** The port to listen on. Default: a free one. */
+  port?: number;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -89,6 +100,9 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     useEnvironment = true,
     binary = process.env.REDIS_SERVER_BIN ?? 'redis-server',
     startTimeoutMs = 10_000,
+    args = [],
+    configFile,
+    cwd,
   } = options;
   const fromEnvironment = useEnvironment ? process.env.REDIS_URL : undefined;
   if (fromEnvironment) {
@@ -100,6 +114,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     };
     return {
       url: fromEnvironment,
+      pid: undefined,
       host: parsed.hostname,
       port: Number(parsed.port || 6379),
       external: true,
@@ -116,14 +131,18 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     );
   }
   const host = '127.0.0.1';
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let child: ChildProcess | undefined;
 
   const launch = async () => {
     child = spawn(
       binary,
-      ['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-      { stdio: 'ignore' },
+      [
+        ...(configFile === undefined ? [] : [configFile]),
+        ...['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+        ...args,
+      ],
+      { stdio: 'ignore', ...(cwd === undefined ? {} : { cwd }) },
     );
     await waitUntilReady(host, port, startTimeoutMs, child);
   };
@@ -142,6 +161,9 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   await launch();
   return {
     url: `redis://${host}:${port}`,
+    get pid() {
+      return child?.pid;
+    },
     host,
     port,
     external: false,

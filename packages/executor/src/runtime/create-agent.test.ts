@@ -288,6 +288,33 @@ describe('createAgent', () => {
     expect((forks.broken as Error).message).toBe('no translator');
   });
 
+  it("keeps a fork whose id is '__proto__' as a key of data.forks (prototype-key attack)", async () => {
+    const registry = new HookRegistry();
+    await registry.register(
+      Before,
+      hook('fan-out', () =>
+        HookResult.fork([
+          { id: '__proto__', operationType: 'probe', parameters: 1 },
+          { id: 'constructor', operationType: 'probe', parameters: 2 },
+        ]),
+      ),
+    );
+    let forksAtAfter: Record<string, unknown> = {};
+    await registry.register(
+      After,
+      hook('after', (context) => {
+        forksAtAfter = context.data.forks as Record<string, unknown>;
+        return HookResult.continue();
+      }),
+    );
+    const fork = async (operation: { parameters: unknown }) => ({ ran: operation.parameters });
+    const agent = createAgent({ name: 'assistant', registry, fork, execute: echoOperation() });
+    await agent.execute({ text: 'x' });
+    expect(Object.keys(forksAtAfter)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(forksAtAfter, '__proto__')?.value).toEqual({ ran: 1 });
+    expect(Object.getPrototypeOf(forksAtAfter)).toBe(Object.prototype);
+  });
+
   it('reports forks through hook.fork_unhandled and runs only the operation without a fork option', async () => {
     const registry = new HookRegistry();
     const events = new EventBus();

@@ -483,8 +483,13 @@ export class Operation<Output> {
     return Promise.allSettled(started).then((settled) => {
       const forks: Record<string, unknown> = {};
       settled.forEach((outcome, index) => {
-        forks[operations[index]!.id] =
-          outcome.status === 'fulfilled' ? outcome.value : toError(outcome.reason);
+        // Defined, not assigned: a fork id of '__proto__' must be a key like any other, not a prototype change.
+        Object.defineProperty(forks, operations[index]!.id, {
+          value: outcome.status === 'fulfilled' ? outcome.value : toError(outcome.reason),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       });
       context.data.forks = forks;
     });

@@ -1,12 +1,15 @@
 // Child process for the shared-totals test: records `count` gpt-4o calls through its own hook and Redis
 // connection, 25 at a time, then prints a JSON summary on stdout.
-// argv: <path of the built package module> <redis url> <key prefix> <component> <count>
+// argv: <path of the built package module> <redis url, or a JSON array of Cluster nodes> <key prefix> <component> <count>
 const [modulePath, url, keyPrefix, component, count] = process.argv.slice(2);
 const { CostTrackingHook, RedisCostStore } = await import(modulePath);
 const { HookContext, HookPoint, componentId } = await import('@llmspell/core');
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const store = new RedisCostStore(url, { keyPrefix, commandTimeoutMs: 5_000 });
+const cluster = url.startsWith('[')
+  ? new (await import('ioredis')).Cluster(JSON.parse(url), { enableOfflineQueue: false })
+  : undefined;
+const store = new RedisCostStore(cluster ?? url, { keyPrefix, commandTimeoutMs: 5_000, logger: silent });
 const hook = new CostTrackingHook({ store, logger: silent });
 let unconfirmed = 0;
 const total = Number(count);
@@ -29,4 +32,5 @@ for (let start = 0; start < total; start += 25) {
 }
 await hook.close();
 await store.close();
+cluster?.disconnect();
 process.stdout.write(JSON.stringify({ unconfirmed, pending: hook.pendingRecords }));

@@ -4,7 +4,11 @@ import { componentId, HookContext, HookPoint } from '@llmspell/core';
 
 const entry = process.env.RATE_LIMIT_ENTRY ?? new URL('../../dist/index.js', import.meta.url).href;
 const { RateLimitingHook } = await import(entry);
-const { url, requestsPerWindow, windowMs, calls, keyPrefix } = JSON.parse(process.argv[2]);
+const { url, cluster, requestsPerWindow, windowMs, calls, keyPrefix } = JSON.parse(process.argv[2]);
+// A Cluster is passed as the user's own ioredis Cluster client; a single server as a URL the hook owns.
+const client = cluster
+  ? new (await import('ioredis')).Cluster(cluster, { enableOfflineQueue: false })
+  : undefined;
 
 let storeErrors = 0;
 const events = {
@@ -12,7 +16,7 @@ const events = {
     if (event.type === 'rate_limit.store_error') storeErrors++;
   },
 };
-const hook = new RateLimitingHook({ requestsPerWindow, windowMs, redis: url, keyPrefix });
+const hook = new RateLimitingHook({ requestsPerWindow, windowMs, redis: client ?? url, keyPrefix });
 hook.onRegister();
 
 const call = (name) =>
@@ -34,6 +38,7 @@ process.on('message', async (message) => {
     process.send({ admitted: results.filter((result) => result.type === 'continue').length, storeErrors });
   } else if (message.type === 'stop') {
     await hook.onUnregister();
+    client?.disconnect();
     process.disconnect();
   }
 });
