@@ -246,7 +246,12 @@ describe('CachingHook', () => {
     expect(setup.metrics.snapshot().cache_misses?.count).toBe(1);
     // The lookup failed, so the write is skipped: one failing store costs a call one timeout, not two.
     expect(errors).toEqual([
-      { operation: 'get', key: expect.stringMatching(/^llmspell:cache:/), message: 'backend unreachable' },
+      {
+        operation: 'get',
+        key: expect.stringMatching(/^llmspell:cache:/),
+        message: 'backend unreachable',
+        error: 'backend unreachable',
+      },
     ]);
   });
 
