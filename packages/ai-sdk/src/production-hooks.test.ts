@@ -66,8 +66,11 @@ describe('hooksMiddleware with the cache hook (memory store)', () => {
     await generateText({ model, prompt: 'Say bye' });
     await generateText({ model, system: 'Answer in French.', prompt: 'Say hi' });
     await generateText({ model, prompt: 'Say hi', temperature: 0 });
-    await generateText({ model, prompt: 'Say hi', providerOptions: { llmspell: { userId: 'u-9' } } });
+    // Per-call metadata is not part of the input: only the cache's scope keys (tenantId, userId) split entries.
+    await generateText({ model, prompt: 'Say hi', providerOptions: { llmspell: { requestId: 'r-9' } } });
     expect(inner.doGenerateCalls).toHaveLength(4);
+    await generateText({ model, prompt: 'Say hi', providerOptions: { llmspell: { userId: 'u-9' } } });
+    expect(inner.doGenerateCalls).toHaveLength(5);
   });
 
   it('caches a stream and replays it: the model streams once', async () => {
