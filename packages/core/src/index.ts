@@ -37,4 +37,6 @@ export type { MetricSnapshot, MetricsRecorder } from './metrics.js';
 export { InMemoryMetrics, noopMetrics } from './metrics.js';
 export { compilePattern } from './pattern.js';
 export { Priority } from './priority.js';
+export type { TokenEstimate } from './token-estimate.js';
+export { estimateTokens } from './token-estimate.js';
 export { coreVersion } from './version.js';
