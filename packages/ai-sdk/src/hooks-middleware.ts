@@ -6,8 +6,8 @@ import { streamThrough } from './stream-call.js';
 import { validateMiddlewareOptions } from './validate-options.js';
 
 /**
- * Language-model middleware (AI SDK 6, `wrapLanguageModel`) that runs each `doGenerate` / `doStream` call as one
- * operation of an agent through BeforeAgentExecution, AgentStreamChunk (streams), AfterAgentExecution and
+ * Language-model middleware (`wrapLanguageModel` of AI SDK 6 and 7) that runs each `doGenerate` / `doStream` call
+ * as one operation of an agent through BeforeAgentExecution, AgentStreamChunk (streams), AfterAgentExecution and
  * AgentError — the executor's one lifecycle; this package only maps AI SDK calls to hook data and back.
  *
  * Before gets `data.input` = { text: the last user message, messages, settings? } and `data.model`. cancel →
@@ -21,6 +21,7 @@ export function hooksMiddleware(options: HooksMiddlewareOptions): LanguageModelM
   validateMiddlewareOptions(options);
   const setup = callSetup(options);
   return {
+    // AI SDK 6 requires 'v3'; AI SDK 7 accepts any version and always hands middleware V4 models and calls.
     specificationVersion: 'v3',
     wrapGenerate: ({ params, model }) => generateThrough(setup, params, model),
     wrapStream: ({ params, model }) => streamThrough(setup, params, model),

@@ -266,12 +266,14 @@ export class PointRun extends DispatchTelemetry implements Deadline {
     this.records.push({ hookId: slot.hookId, result: value, durationMs });
     this.count('hook_executions', slot);
     if (this.eventSink() !== undefined) {
-      this.emit('hook.executed', {
+      const payload: Record<string, unknown> = {
         hookId: slot.hookId,
         hookPoint: this.point,
         resultType: value.type,
         durationMs,
-      });
+      };
+      if (value.type === 'cancel') payload.reason = value.reason;
+      this.emit('hook.executed', payload);
     }
     switch (value.type) {
       case 'continue':
@@ -297,7 +299,13 @@ export class PointRun extends DispatchTelemetry implements Deadline {
     const failurePolicy = slot.failOpen ? 'open' : 'closed';
     if (kind === 'timeout') {
       this.count('hook_timeouts', slot);
-      this.emit('hook.timeout', { hookId, hookPoint: this.point, timeoutMs: slot.timeoutMs, failurePolicy });
+      this.emit('hook.timeout', {
+        hookId,
+        hookPoint: this.point,
+        timeoutMs: slot.timeoutMs,
+        failurePolicy,
+        durationMs,
+      });
     } else {
       this.count('hook_failures', slot);
       this.emit('hook.failed', {
@@ -306,6 +314,7 @@ export class PointRun extends DispatchTelemetry implements Deadline {
         error: error.message,
         errorName: error.name,
         failurePolicy,
+        durationMs,
       });
     }
     this.log('warn', { hookId, hookPoint: this.point, error, failurePolicy }, `Hook '${hookId}' ${why}`);

@@ -1,6 +1,8 @@
 import {
   type ComponentId,
   type EventSink,
+  emitOperationFinished,
+  emitOperationStarted,
   type ForkOperation,
   HookCancelledError,
   HookContext,
@@ -152,12 +154,7 @@ export class Operation<Output> {
       signal: init.signal,
     });
     if (init.interruptible === true) this.#stopPromise();
-    if (spec.events !== undefined) {
-      this.context.emitEvent('operation.started', {
-        component: spec.componentId.name,
-        componentType: spec.componentId.componentType,
-      });
-    }
+    emitOperationStarted(this.context);
   }
 
   /** The call's data, as every point sees it. */
@@ -307,7 +304,8 @@ export class Operation<Output> {
       result !== undefined
         ? result(output, final, replaced, { hookPoint: points.after, hookId: decidedBy(outcome) })
         : ((replaced ? replaced.value : final.output) as Output);
-    this.#finished('completed');
+    this.#end();
+    emitOperationFinished(this.context);
     return { type: 'done', output: returned };
   }
 
@@ -376,7 +374,11 @@ export class Operation<Output> {
           hookId: decidedBy(outcome),
         });
       }
-      this.#finished('completed');
+      this.#end();
+      const data = this.context.data;
+      // A stream that carried an error (the model's `error` part) still ran After, but did not succeed.
+      if (data.error === undefined) emitOperationFinished(this.context);
+      else emitOperationFinished(this.context, data.error);
     } catch (error) {
       if (reading) {
         try {
@@ -409,10 +411,11 @@ export class Operation<Output> {
   async fail(error: unknown): Promise<void> {
     if (this.#ended) return;
     const { executor, points } = this.#spec;
-    this.#finished('failed', error);
+    this.#end();
     this.context.data.error = error;
     const cleanup = this.context.child(points.error).withSignal(new AbortController().signal);
     await executor.cleanup(points.error, cleanup, this.#errorPointRan);
+    emitOperationFinished(this.context, error);
   }
 
   /**
@@ -454,16 +457,10 @@ export class Operation<Output> {
     this.#forks = undefined;
   }
 
-  #finished(outcome: 'completed' | 'failed', error?: unknown): void {
+  /** The call ended: stop listening to the caller's signal. */
+  #end(): void {
     this.#ended = true;
     if (this.#onAbort !== undefined) this.#signal!.removeEventListener('abort', this.#onAbort);
-    if (this.#spec.events === undefined) return;
-    const payload: Record<string, unknown> = { component: this.#spec.componentId.name, outcome };
-    if (outcome === 'failed') {
-      payload.error = error instanceof Error ? error.message : String(error);
-      if (error instanceof Error) payload.errorName = error.name;
-    }
-    this.context.emitEvent('operation.finished', payload);
   }
 
   #answer(value: unknown, origin: AnswerOrigin): Output {
