@@ -14,6 +14,7 @@ import {
 } from '@llmspell/core';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { FixedWindowCounter } from './fixed-window-counter.js';
+import { limiterKey } from './limiter-key.js';
 import { NO_PERMIT, type Permit } from './permit.js';
 import { QueueGate } from './queue-gate.js';
 import type {
@@ -175,6 +176,7 @@ export class RateLimitingHook implements Hook {
   /** Closes the Redis client the hook owns and stops its background sweeps; counts already taken stay. */
   async onUnregister(): Promise<void> {
     this.#counter?.stop();
+    this.#permits?.stop();
     await this.#gate?.close();
     await this.#shared?.close();
   }
@@ -182,12 +184,10 @@ export class RateLimitingHook implements Hook {
   #limiterKey(context: HookContext): string {
     const { byComponent, byUser } = this.#options;
     const user = byUser ? context.metadata.userId : undefined;
-    const hasUser = user !== undefined && user !== '';
-    if (byComponent) {
-      const component = context.componentId.name;
-      return hasUser ? `${component}:${user}` : component;
-    }
-    return hasUser ? String(user) : 'global';
+    return limiterKey(
+      byComponent ? context.componentId.name : undefined,
+      typeof user === 'string' && user !== '' ? user : undefined,
+    );
   }
 
   #before(context: HookContext): HookResult | Promise<HookResult> {
