@@ -66,7 +66,9 @@ describe('hooksMiddleware with the cache hook (memory store)', () => {
     await generateText({ model, prompt: 'Say bye' });
     await generateText({ model, system: 'Answer in French.', prompt: 'Say hi' });
     await generateText({ model, prompt: 'Say hi', temperature: 0 });
-    await generateText({ model, prompt: 'Say hi', providerOptions: { llmspell: { userId: 'u-9' } } });
+    // Call metadata is not part of the input: a request id leaves the key alone (a userId would not, since the
+    // cache scopes its keys by tenant and user).
+    await generateText({ model, prompt: 'Say hi', providerOptions: { llmspell: { requestId: 'r-9' } } });
     expect(inner.doGenerateCalls).toHaveLength(4);
   });
 
