@@ -76,6 +76,8 @@ export interface CostStore {
   names(scope: CostScope): Promise<string[]>;
   /** One page of names from `cursor` (the store's own format; its first page has cursor undefined). Optional. */
   namesPage?(scope: CostScope, cursor?: string, count?: number): Promise<NamesPage>;
+  /** Every name's totals at once, for a store that holds them in memory (what `report()` prefers). Optional. */
+  allTotals?(scope: CostScope): Promise<Iterable<[string, StoredTotals]>>;
   close(): Promise<void>;
 }
 

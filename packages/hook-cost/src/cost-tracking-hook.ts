@@ -222,6 +222,23 @@ export class CostTrackingHook implements Hook {
     const scope = query.scope ?? 'component';
     const store = this.#store;
     const entries: [string, CostTotals][] = [];
+    if (store.allTotals !== undefined) {
+      const report: Record<string, CostTotals> = {};
+      for (const [name, totals] of await store.allTotals(scope)) {
+        // Defined, not assigned: a user named '__proto__' is a key like any other.
+        if (name === '__proto__') {
+          Object.defineProperty(report, name, {
+            value: this.#present(totals),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else {
+          report[name] = this.#present(totals);
+        }
+      }
+      return report;
+    }
     const add = async (names: string[]) => {
       // One page of names at a time, so a store with any number of names never gets them all at once.
       const totals = await Promise.all(names.map((name) => store.totals(scope, name)));
@@ -345,6 +362,7 @@ export class CostTrackingHook implements Hook {
   }
 
   #present(totals: StoredTotals): CostTotals {
-    return { ...totals, costUsd: picoToUsd(totals.costPicoUsd) };
+    const { calls, inputTokens, outputTokens, unpricedCalls, costPicoUsd } = totals;
+    return { calls, inputTokens, outputTokens, unpricedCalls, costPicoUsd, costUsd: picoToUsd(costPicoUsd) };
   }
 }
