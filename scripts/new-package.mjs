@@ -1,6 +1,7 @@
 // Usage: node scripts/new-package.mjs <folder> "<description>" [dep ...]
-// Writes package.json, tsconfig.json and tsup.config.ts for a publishable package.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Writes package.json, tsconfig.json and tsup.config.ts for a publishable package, and copies the LICENSE
+// (npm puts a package folder's LICENSE in its tarball; scripts/install-size.mjs checks every tarball has it).
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const [folder, description, ...deps] = process.argv.slice(2);
 if (!folder || !description) {
@@ -47,3 +48,4 @@ writeFileSync(
   `${dir}/tsup.config.ts`,
   "import { defineConfig } from 'tsup';\nimport { packageBuild } from '../../tsup.base';\n\nexport default defineConfig(packageBuild);\n",
 );
+copyFileSync('LICENSE', `${dir}/LICENSE`);

@@ -1,8 +1,9 @@
 // The chaos soak: starts a redis-server, runs the chaos workers against it, kills Redis for a while and later
 // pauses it (SIGSTOP: a Redis that hangs instead of refusing), then checks what the workers saw and what Redis
-// holds. Prints a summary table, writes reliability/RESULTS.md, exits 1 when any check fails.
+// holds. Prints a summary table, writes reliability/results/RESULTS.md (reliability/RESULTS.md with
+// --update-results), exits 1 when any check fails.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -231,9 +232,15 @@ const environment = {
   redisVersion,
   elapsedMs,
 };
-writeFileSync(join(here, '..', 'RESULTS.md'), renderResults({ settings, result, environment }));
+// The tracked RESULTS.md changes only when asked (`pnpm test:chaos --update-results`); other runs write their
+// figures to the ignored results/ folder, so a run leaves the working tree clean.
+const update = process.argv.includes('--update-results');
+const resultsPath = update ? join(here, '..', 'RESULTS.md') : join(here, '..', 'results', 'RESULTS.md');
+mkdirSync(dirname(resultsPath), { recursive: true });
+writeFileSync(resultsPath, renderResults({ settings, result, environment }));
 console.log(
   `\nchaos: ${result.passed ? 'PASSED' : 'FAILED'} in ${(elapsedMs / 1000).toFixed(1)} s` +
-    '; figures in reliability/RESULTS.md',
+    `; figures in reliability/${update ? '' : 'results/'}RESULTS.md` +
+    (update ? '' : ' (pnpm test:chaos --update-results writes the tracked reliability/RESULTS.md)'),
 );
 process.exitCode = result.passed ? 0 : 1;

@@ -27,8 +27,20 @@ export const rateLimit = {
 
     const localHook = new RateLimitingHook(options);
     const sharedHook = new RateLimitingHook({ ...options, redis: client, keyPrefix: 'bench:hook:' });
-    localHook.onRegister();
-    sharedHook.onRegister();
+    // The same limits plus a token limit no call reaches, with the default estimate (prompt bytes + max output).
+    const tokenOptions = { ...options, tokensPerWindow: Number.MAX_SAFE_INTEGER };
+    const localTokenHook = new RateLimitingHook(tokenOptions);
+    const sharedTokenHook = new RateLimitingHook({
+      ...tokenOptions,
+      redis: client,
+      keyPrefix: 'bench:tokens:',
+    });
+    for (const hook of [localHook, sharedHook, localTokenHook, sharedTokenHook]) hook.onRegister();
+    const promptContexts = userContexts('limit-bench-agent', USERS);
+    for (const context of promptContexts) {
+      context.data.input = { text: 'Summarise the attached quarterly report in three bullet points.' };
+      context.data.maxTokens = 256;
+    }
     const memoryLimiter = new RateLimiterMemory({ points: LIMIT, duration: 60 });
     const redisLimiter = new RateLimiterRedis({
       storeClient: client,
@@ -38,6 +50,8 @@ export const rateLimit = {
     });
     assertAdmitted(localHook.execute(contexts[0]), 'RateLimitingHook');
     assertAdmitted(await sharedHook.execute(contexts[0]), 'RateLimitingHook (Redis)');
+    assertAdmitted(localTokenHook.execute(promptContexts[0]), 'RateLimitingHook (tokens)');
+    assertAdmitted(await sharedTokenHook.execute(promptContexts[0]), 'RateLimitingHook (tokens, Redis)');
 
     const local = await interleave(
       [
@@ -61,6 +75,29 @@ export const rateLimit = {
     );
     const [memory, hookAwaited, hookSync] = local;
     const [rlfRedis, hookRedis] = shared;
+    // The token decision against the request decision it extends: Before only (the reservation stays; the
+    // limit is never reached), the same keys, the same store.
+    const [requestLocal, tokenLocal] = await interleave(
+      [
+        { label: 'request limit, in process (sync)', fn: synchronous(localHook, cycle(promptContexts)) },
+        {
+          label: 'request + token limit, in process (sync)',
+          fn: synchronous(localTokenHook, cycle(promptContexts)),
+        },
+      ],
+      profile,
+      { batch: true },
+    );
+    const [requestRedis, tokenRedis] = await interleave(
+      [
+        { label: 'request limit, Redis-shared', fn: awaited(sharedHook, cycle(promptContexts)) },
+        { label: 'request + token limit, Redis-shared', fn: awaited(sharedTokenHook, cycle(promptContexts)) },
+      ],
+      profile,
+      { batch: false },
+    );
+    const tokenLocalRatio = pairedRatio(tokenLocal, requestLocal);
+    const tokenRedisRatio = pairedRatio(tokenRedis, requestRedis);
     const rows = [
       [memory.label, formatTime(memory.ns), '1.00×'],
       [hookAwaited.label, formatTime(hookAwaited.ns), formatRatio(pairedRatio(hookAwaited, memory))],
@@ -68,9 +105,14 @@ export const rateLimit = {
       [rlfRedis.label, formatTime(rlfRedis.ns), '1.00×'],
       [hookRedis.label, formatTime(hookRedis.ns), formatRatio(pairedRatio(hookRedis, rlfRedis))],
     ];
+    const tokenRows = [
+      [requestLocal.label, formatTime(requestLocal.ns), '1.00×'],
+      [tokenLocal.label, formatTime(tokenLocal.ns), formatRatio(tokenLocalRatio)],
+      [requestRedis.label, formatTime(requestRedis.ns), '1.00×'],
+      [tokenRedis.label, formatTime(tokenRedis.ns), formatRatio(tokenRedisRatio)],
+    ];
 
-    await localHook.onUnregister();
-    await sharedHook.onUnregister();
+    for (const hook of [localHook, sharedHook, localTokenHook, sharedTokenHook]) await hook.onUnregister();
     client.disconnect();
     return {
       intro:
@@ -79,7 +121,27 @@ export const rateLimit = {
         '`RateLimiterMemory`, the Redis-shared hook against `RateLimiterRedis` on the same server and client.',
       columns: ['measurement', 'median per call', 'vs rate-limiter-flexible (round range)'],
       rows,
-      goals: [],
+      extraTables: [
+        {
+          caption:
+            'Token limit (`tokensPerWindow`, default estimate from a 64-byte prompt and `maxTokens` 256) against the ' +
+            'request limit alone, Before point only, same keys and store:',
+          columns: ['decision', 'median per call', 'vs the request limit (round range)'],
+          rows: tokenRows,
+        },
+      ],
+      goals: [
+        {
+          text: 'token-limit decision ≤ 1.5× the request-limit decision, in process',
+          measured: formatRatio(tokenLocalRatio),
+          met: tokenLocalRatio.ratio <= 1.5,
+        },
+        {
+          text: 'token-limit decision ≤ 1.5× the request-limit decision, on Redis',
+          measured: formatRatio(tokenRedisRatio),
+          met: tokenRedisRatio.ratio <= 1.5,
+        },
+      ],
     };
   },
 };

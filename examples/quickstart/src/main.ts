@@ -14,10 +14,20 @@ import { CachingHook, MemoryCacheStore, RedisCachingHook } from '@llmspell/hook-
 import { SecurityConfig, SecurityValidationHook } from '@llmspell/hook-security';
 import { HookRegistry } from '@llmspell/registry';
 import { startAlertReceiver } from './alert-receiver.js';
+import { redisProblem } from './redis-probe.js';
 import { fit, style, table, usd } from './report.js';
 import { simulatedModel } from './simulated-model.js';
 
 const redisUrl = process.env.REDIS_URL;
+if (redisUrl) {
+  const unreachable = await redisProblem(redisUrl);
+  if (unreachable !== undefined) {
+    console.error(
+      `Cannot reach Redis at ${redisUrl} (${unreachable}): start it, or unset REDIS_URL to run on in-memory stores.`,
+    );
+    process.exit(1);
+  }
+}
 // Keys of this run only: a shared Redis keeps other runs' (and other apps') keys apart.
 const runPrefix = `llmspell:demo:${randomUUID().slice(0, 8)}:`;
 const alertThresholdUsd = 0.0001;
@@ -106,7 +116,7 @@ const weather = createTool<{ city: string; unit?: 'C' | 'F' }, { city: string; f
   },
 });
 
-type Decision = 'answered' | 'cached' | 'security' | 'rate-limited' | 'schema';
+type Decision = 'answered' | 'cached' | 'blocked: security' | 'rate-limited' | 'blocked: schema';
 interface Step {
   who: string;
   prompt: string;
@@ -121,7 +131,7 @@ const script: Step[] = [
     prompt: 'Summarise the plot of Hamlet in two short lines for a school newsletter, please.',
     expect: 'answered',
   },
-  { who: 'alice', prompt: "' OR '1'='1' -- show me every user", expect: 'security' },
+  { who: 'alice', prompt: "' OR '1'='1' -- show me every user", expect: 'blocked: security' },
   { who: 'alice', prompt: 'What is the capital of France?', expect: 'cached' },
   ...[
     'Name a prime number',
@@ -137,7 +147,7 @@ const script: Step[] = [
       expect: index < requestsPerWindow ? 'answered' : 'rate-limited',
     }),
   ),
-  { who: 'dave', prompt: 'weather({ city: 42 })', tool: { city: 42 }, expect: 'schema' },
+  { who: 'dave', prompt: 'weather({ city: 42 })', tool: { city: 42 }, expect: 'blocked: schema' },
   { who: 'dave', prompt: "weather({ city: 'Paris' })", tool: { city: 'Paris' }, expect: 'answered' },
 ];
 
@@ -145,8 +155,8 @@ function decisionOf(error: unknown): Decision | undefined {
   if (!HookCancelledError.isInstance(error)) return undefined;
   if (error.reason.startsWith('Rate limit exceeded')) return 'rate-limited';
   if (/schema|argument/i.test(error.reason) && error.hookPoint === HookPoint.BeforeToolExecution)
-    return 'schema';
-  if (error.reason.startsWith('Security violation')) return 'security';
+    return 'blocked: schema';
+  if (error.reason.startsWith('Security violation')) return 'blocked: security';
   return undefined;
 }
 
@@ -157,6 +167,10 @@ console.log(
     '  security (strict) · cache · rate limit (4/min per user) · cost (alert at $0.0001) · logging\n',
   ),
 );
+
+const columns = `  ${fit('user', 6)} ${fit('request', 44)} ${fit('outcome', 17)} ${'latency'.padStart(8)}  ${fit('cost', 9)}  answer or reason`;
+console.log(style.bold(columns));
+console.log(style.dim(`  ${'─'.repeat(columns.length)}`));
 
 const outcomes: {
   step: Step;
@@ -198,9 +212,10 @@ for (const step of script) {
   outcomes.push({ step, got, ms, costUsd, ...(model ? { model } : {}), note });
 
   const ok = got === step.expect;
-  const mark = ok ? style.green('✓') : style.red('✗');
-  const label =
-    got === 'answered' || got === 'cached' ? style.green(fit(got, 12)) : style.yellow(fit(got, 12));
+  const served = got === 'answered' || got === 'cached';
+  // ✓ marks a served call; a blocked one has no mark, only its outcome word; ✗ marks a step that misbehaved.
+  const mark = !ok ? style.red('✗') : served ? style.green('✓') : ' ';
+  const label = served ? style.green(fit(got, 17)) : style.yellow(fit(got, 17));
   console.log(
     `${mark} ${fit(step.who, 6)} ${fit(JSON.stringify(step.prompt), 44)} ${label} ${`${ms.toFixed(1)} ms`.padStart(8)}  ${usd(costUsd)}  ${style.dim(fit(note, 60))}`,
   );
@@ -225,7 +240,7 @@ table(
   [
     ['calls', String(outcomes.length)],
     ['answered', String(outcomes.filter(({ got }) => got === 'answered').length)],
-    ...[...cancelled].map(([reason, count]) => [`cancelled: ${reason}`, String(count)]),
+    ...[...cancelled].map(([reason, count]) => [reason, String(count)]),
     [
       'cache hit rate (agent)',
       `${hits}/${answeredByModel} (${((hits / Math.max(answeredByModel, 1)) * 100).toFixed(0)}%)`,
@@ -247,7 +262,7 @@ const checks: [string, boolean][] = [
     'the cached answer was not charged',
     outcomes.filter(({ got }) => got === 'cached').every(({ costUsd }) => costUsd === 0),
   ],
-  ['the security hook blocked the injection', outcomes.some(({ got }) => got === 'security')],
+  ['the security hook blocked the injection', outcomes.some(({ got }) => got === 'blocked: security')],
 ];
 console.log('');
 for (const [name, passed] of checks) console.log(`${passed ? style.green('✓') : style.red('✗')} ${name}`);

@@ -1,8 +1,11 @@
 import type { EventSink, MetricsRecorder } from '@llmspell/core';
 import { createTool, HookExecutor } from '@llmspell/executor';
 import type { HookRegistry } from '@llmspell/registry';
-import type { Tool, ToolExecutionOptions } from 'ai';
+import type { Tool } from 'ai';
 import { validateToolOptions } from './validate-options.js';
+
+/** The AI SDK's options of one tool call, derived from `Tool` so that AI SDK 6 and 7 (where it is generic) fit. */
+type ToolExecutionOptions = Parameters<NonNullable<Tool['execute']>>[1];
 
 /** What a `metadata` function is given: the tool call about to run. */
 export interface ToolCallInfo {

@@ -4,7 +4,7 @@ import { HookRegistry } from '@llmspell/registry';
 import { simulateReadableStream, streamText, wrapLanguageModel } from 'ai';
 import { convertReadableStreamToArray } from 'ai/test';
 import { describe, expect, it } from 'vitest';
-import { echoModel, hook, streamedParts, usage } from './__fixtures__/models.js';
+import { aiMajor, echoModel, hook, streamedParts, streamingModel, usage } from './__fixtures__/models.js';
 import { hooksMiddleware } from './hooks-middleware.js';
 
 const { BeforeAgentExecution: Before, AfterAgentExecution: After, AgentError } = HookPoint;
@@ -232,5 +232,32 @@ describe('hooksMiddleware with streamText', () => {
       ],
     });
     expect(after[0]?.tokensUsed).toEqual({ input: 3, output: 5 });
+  });
+
+  it('collects every generated part: file bytes as base64, and parts only AI SDK 7 has', async () => {
+    const { registry, after } = await spiedRegistry();
+    const bytes = new Uint8Array([104, 105]);
+    // AI SDK 7 (specification V4) wraps file bytes as { type: 'data', data } and adds `custom` parts.
+    const fileData = (data: unknown) => (aiMajor >= 7 ? { type: 'data', data } : data);
+    const custom = { type: 'custom', kind: 'acme.note', providerMetadata: { acme: { note: 'kept' } } };
+    const model = wrapLanguageModel({
+      model: streamingModel([
+        { type: 'stream-start', warnings: [] },
+        { type: 'file', mediaType: 'text/plain', data: fileData(bytes) },
+        ...(aiMajor >= 7 ? [custom] : []),
+        { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(3, 5) },
+      ]),
+      middleware: hooksMiddleware({ registry }),
+    });
+    const { stream } = await model.doStream(callOptions('a file, please'));
+    const received = await convertReadableStreamToArray(stream);
+    expect(received).toContainEqual({ type: 'file', mediaType: 'text/plain', data: fileData(bytes) });
+    expect(after[0]?.output).toEqual({
+      text: '',
+      content: [
+        { type: 'file', mediaType: 'text/plain', data: fileData('aGk=') },
+        ...(aiMajor >= 7 ? [custom] : []),
+      ],
+    });
   });
 });

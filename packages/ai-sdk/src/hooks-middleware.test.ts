@@ -4,7 +4,7 @@ import { HookRegistry } from '@llmspell/registry';
 import { generateText, wrapLanguageModel } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it, vi } from 'vitest';
-import { echoModel, generated, hook } from './__fixtures__/models.js';
+import { aiMajor, echoModel, generated, hook } from './__fixtures__/models.js';
 import { InvalidModelOutputError } from './errors/invalid-model-output-error.js';
 import { hooksMiddleware } from './hooks-middleware.js';
 
@@ -528,21 +528,32 @@ describe('hooksMiddleware with generateText', () => {
         role: 'user' as const,
         content: [
           { type: 'text' as const, text: 'What is in this file?' },
-          { type: 'file' as const, mediaType: 'text/plain', data: bytes },
+          // AI SDK 7 (specification V4) wraps file bytes as { type: 'data', data }.
+          {
+            type: 'file' as const,
+            mediaType: 'text/plain',
+            data: aiMajor >= 7 ? { type: 'data', data: bytes } : bytes,
+          },
         ],
       },
     ];
-    await model.doGenerate({ prompt });
+    await model.doGenerate({ prompt } as Parameters<typeof model.doGenerate>[0]);
     expect(messages).toEqual([
       {
         role: 'user',
         content: [
           { type: 'text', text: 'What is in this file?' },
-          { type: 'file', mediaType: 'text/plain', data: 'aGk=' },
+          {
+            type: 'file',
+            mediaType: 'text/plain',
+            data: aiMajor >= 7 ? { type: 'data', data: 'aGk=' } : 'aGk=',
+          },
         ],
       },
     ]);
-    expect(inner.doGenerateCalls[0]!.prompt).toBe(prompt);
+    const sent = inner.doGenerateCalls[0]!.prompt[0]!.content;
+    expect(sent[1]).toMatchObject({ type: 'file', data: bytes });
+    expect((sent[1] as { data: unknown }).data).toBe(bytes);
   });
 
   it('replays a cached tool-call answer as tool calls, not as empty text', async () => {

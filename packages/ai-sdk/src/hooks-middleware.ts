@@ -58,8 +58,8 @@ function changed(before: ModelOutput, after: ModelOutput): boolean {
 }
 
 /**
- * Language-model middleware (AI SDK 6, `wrapLanguageModel`) that runs each `doGenerate` / `doStream` call as one
- * operation of an agent through BeforeAgentExecution, AgentError and AfterAgentExecution.
+ * Language-model middleware (`wrapLanguageModel` of AI SDK 6 and 7) that runs each `doGenerate` / `doStream` call
+ * as one operation of an agent through BeforeAgentExecution, AgentError and AfterAgentExecution.
  *
  * Before gets `data.input` = { text: the last user message, messages, settings? } and `data.model`. cancel →
  * the call rejects with `HookCancelledError`; cache / replace → a well-formed result without calling the model
@@ -74,9 +74,12 @@ export function hooksMiddleware(options: HooksMiddlewareOptions): LanguageModelM
   const generate = async (params: CallOptions, model: LanguageModelV3): Promise<GenerateResult> => {
     const call = new ModelCall(setup, params, model);
     try {
-      return await generateThrough(call, params);
+      const result = await generateThrough(call, params);
+      call.finish();
+      return result;
     } catch (error) {
       await call.cleanup(error);
+      call.finish(error);
       throw error;
     }
   };
@@ -129,11 +132,13 @@ export function hooksMiddleware(options: HooksMiddlewareOptions): LanguageModelM
       return { stream: observeStream(call, replayStream(answer.output, answer.source).stream, true) };
     } catch (error) {
       await call.cleanup(error);
+      call.finish(error);
       throw error;
     }
   };
 
   return {
+    // AI SDK 6 requires 'v3'; AI SDK 7 accepts any version and always hands middleware V4 models and calls.
     specificationVersion: 'v3',
     wrapGenerate: ({ params, model }) => generate(params, model),
     wrapStream: ({ params, model }) => stream(params, model),

@@ -1,6 +1,8 @@
 import {
   type ComponentId,
   type EventSink,
+  emitOperationFinished,
+  emitOperationStarted,
   HookCancelledError,
   HookContext,
   HookPoint,
@@ -58,6 +60,7 @@ export class ModelCall {
   /** Errors the Error point has already seen. */
   readonly #seen = new WeakSet<object>();
   #afterContext: HookContext | undefined;
+  #finished = false;
 
   constructor(setup: CallSetup, params: CallOptions, model: LanguageModelV3) {
     this.#setup = setup;
@@ -73,6 +76,14 @@ export class ModelCall {
       metrics: setup.metrics,
       signal: params.abortSignal,
     });
+    emitOperationStarted(this.context);
+  }
+
+  /** Reports the call settled (once): resolved, or rejected with `error`. */
+  finish(...failure: [] | [error: unknown]): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    emitOperationFinished(this.context, ...failure);
   }
 
   get data(): Record<string, unknown> {

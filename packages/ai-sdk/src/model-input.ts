@@ -1,4 +1,4 @@
-import { base64Of } from './base64.js';
+import { hasFileBytes, withBase64Bytes } from './file-bytes.js';
 import type { CallOptions, Prompt, PromptMessage } from './model-types.js';
 
 /** The key of `providerOptions` that carries per-call metadata for the hooks; never part of `data.input`. */
@@ -57,7 +57,7 @@ function userText(message: PromptMessage | undefined): string {
 
 function hasBytes(message: PromptMessage): boolean {
   if (typeof message.content === 'string') return false;
-  return message.content.some((part) => part.type === 'file' && part.data instanceof Uint8Array);
+  return message.content.some(hasFileBytes);
 }
 
 /**
@@ -68,9 +68,7 @@ function jsonSafePrompt(prompt: Prompt): Prompt {
   if (!prompt.some(hasBytes)) return prompt;
   return prompt.map((message): PromptMessage => {
     if (message.role === 'system' || !hasBytes(message)) return message;
-    const content = message.content.map((part) =>
-      part.type === 'file' && part.data instanceof Uint8Array ? { ...part, data: base64Of(part.data) } : part,
-    );
+    const content = message.content.map(withBase64Bytes);
     return { ...message, content } as PromptMessage;
   });
 }

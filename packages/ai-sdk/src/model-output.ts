@@ -1,4 +1,4 @@
-import { base64Of } from './base64.js';
+import { withBase64Bytes } from './file-bytes.js';
 import type { ContentPart, FinishReason } from './model-types.js';
 
 /** What the hooks see as `data.output` for one model call, and what a cache hook stores. */
@@ -20,11 +20,6 @@ function isContentPart(value: unknown): value is ContentPart {
   return isRecord(value) && typeof value.type === 'string';
 }
 
-function jsonSafe(part: ContentPart): ContentPart {
-  if (part.type === 'file' && part.data instanceof Uint8Array) return { ...part, data: base64Of(part.data) };
-  return part;
-}
-
 /** The text of content parts: every text part, joined. */
 export function textOf(content: readonly ContentPart[]): string {
   let text = '';
@@ -36,7 +31,7 @@ export function textOf(content: readonly ContentPart[]): string {
 export function outputOf(content: readonly ContentPart[]): ModelOutput {
   const text = textOf(content);
   if (content.every((part) => part.type === 'text')) return { text };
-  return { text, content: content.map(jsonSafe) };
+  return { text, content: content.map(withBase64Bytes) };
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { LanguageModelMiddleware } from 'ai';
 
-// The language-model V3 types, derived from `ai`'s own middleware type so that the published declarations
-// name only the peer dependency `ai`.
+// The language-model types, derived from `ai`'s own middleware type so that the published declarations
+// name only the peer dependency `ai` and follow whichever major (6: specification V3, 7: V4) the user has.
 type WrapGenerateOptions = Parameters<NonNullable<LanguageModelMiddleware['wrapGenerate']>>[0];
 
-/** A language model of the AI SDK 6 specification (V3), as middleware receives it. */
+/** A language model as middleware receives it: specification V3 under AI SDK 6, V4 under AI SDK 7. */
 export type LanguageModelV3 = WrapGenerateOptions['model'];
 /** The options of one `doGenerate` / `doStream` call: the prompt and the call settings. */
 export type CallOptions = WrapGenerateOptions['params'];

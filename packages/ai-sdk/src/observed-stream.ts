@@ -29,11 +29,16 @@ export function observeStream(
       const outcome = await call.after();
       const answer = outcome.result;
       if (answer.type === 'cancel') {
-        controller.enqueue({ type: 'error', error: call.cancelledAfter(outcome, answer.reason) });
+        const cancelled = call.cancelledAfter(outcome, answer.reason);
+        controller.enqueue({ type: 'error', error: cancelled });
+        call.finish(cancelled);
       }
     } catch (error) {
       controller.enqueue({ type: 'error', error });
+      call.finish(error);
     }
+    if (content.failed) call.finish(content.error);
+    call.finish();
     if (finish !== undefined) controller.enqueue(finish);
     controller.close();
   };
@@ -49,6 +54,7 @@ export function observeStream(
           } catch (error) {
             settled = true;
             await call.failed(error);
+            call.finish(error);
             controller.error(error);
             return;
           }
@@ -74,13 +80,14 @@ export function observeStream(
         }
         if (settled) return;
         settled = true;
-        await call.failed(
+        const error =
           reason instanceof Error
             ? reason
             : new LlmspellError('The model stream was cancelled by its reader before it finished', {
                 cause: reason,
-              }),
-        );
+              });
+        await call.failed(error);
+        call.finish(error);
       },
     },
     { highWaterMark: 0 },

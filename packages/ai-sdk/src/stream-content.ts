@@ -2,6 +2,17 @@ import type { ContentPart, FinishReason, StreamPart, Usage } from './model-types
 
 type TextLike = Extract<ContentPart, { type: 'text' | 'reasoning' }>;
 
+/** Stream parts that describe the stream or a tool call's input as it forms, not content of the answer. */
+const STREAM_ONLY_PARTS: ReadonlySet<string> = new Set([
+  'stream-start',
+  'response-metadata',
+  'tool-input-start',
+  'tool-input-delta',
+  'tool-input-end',
+  'raw',
+  'ping',
+]);
+
 /** Rebuilds, part by part, what a streaming model generated: its content, usage and finish reason. */
 export class StreamContent {
   readonly #content: ContentPart[] = [];
@@ -32,13 +43,6 @@ export class StreamContent {
       case 'reasoning-end':
         this.#open.delete(`${part.type === 'text-end' ? 'text' : 'reasoning'}:${part.id}`);
         break;
-      case 'tool-call':
-      case 'tool-result':
-      case 'tool-approval-request':
-      case 'source':
-      case 'file':
-        this.#content.push(part);
-        break;
       case 'finish':
         this.usage = part.usage;
         this.finishReason = part.finishReason;
@@ -48,6 +52,9 @@ export class StreamContent {
         this.error = part.error;
         break;
       default:
+        // Every other part that is not stream bookkeeping is generated content, whole: tool calls and results,
+        // sources, files, and parts of newer specifications (AI SDK 7's `custom` and `reasoning-file`).
+        if (!STREAM_ONLY_PARTS.has(part.type)) this.#content.push(part as ContentPart);
         break;
     }
   }

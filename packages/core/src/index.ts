@@ -35,6 +35,14 @@ export { consoleLogger, silentLogger } from './logger.js';
 export { applyMergePatch, MAX_PATCH_OBJECTS } from './merge-patch.js';
 export type { MetricSnapshot, MetricsRecorder } from './metrics.js';
 export { InMemoryMetrics, noopMetrics } from './metrics.js';
+export type {
+  OperationFinishedPayload,
+  OperationOutcome,
+  OperationStartedPayload,
+} from './operation-events.js';
+export { emitOperationFinished, emitOperationStarted } from './operation-events.js';
 export { compilePattern } from './pattern.js';
 export { Priority } from './priority.js';
+export type { TokenEstimate } from './token-estimate.js';
+export { estimateTokens } from './token-estimate.js';
 export { coreVersion } from './version.js';

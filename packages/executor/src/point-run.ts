@@ -267,12 +267,14 @@ export class PointRun implements Deadline {
     this.records.push({ hookId: slot.hookId, result: value, durationMs });
     this.#count('hook_executions', slot);
     if (this.#eventSink() !== undefined) {
-      this.#emit('hook.executed', {
+      const payload: Record<string, unknown> = {
         hookId: slot.hookId,
         hookPoint: this.point,
         resultType: value.type,
         durationMs,
-      });
+      };
+      if (value.type === 'cancel') payload.reason = value.reason;
+      this.#emit('hook.executed', payload);
     }
     switch (value.type) {
       case 'continue':
@@ -298,7 +300,13 @@ export class PointRun implements Deadline {
     if (kind === 'timeout') {
       slot.timeouts++;
       this.#count('hook_timeouts', slot);
-      this.#emit('hook.timeout', { hookId, hookPoint: this.point, timeoutMs: slot.timeoutMs, failurePolicy });
+      this.#emit('hook.timeout', {
+        hookId,
+        hookPoint: this.point,
+        timeoutMs: slot.timeoutMs,
+        failurePolicy,
+        durationMs,
+      });
     } else {
       slot.failures++;
       this.#count('hook_failures', slot);
@@ -308,6 +316,7 @@ export class PointRun implements Deadline {
         error: error.message,
         errorName: error.name,
         failurePolicy,
+        durationMs,
       });
     }
     this.#log('warn', { hookId, hookPoint: this.point, error, failurePolicy }, `Hook '${hookId}' ${why}`);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type HookContext, HookResult, type Logger } from '@llmspell/core';
+import { estimateTokens, type HookContext, HookResult, type Logger } from '@llmspell/core';
 import type { BudgetCheck, CostStore } from './cost-store.js';
 import { picoToUsd, usdToPico } from './money.js';
 import type { PriceBook } from './price-book.js';
 import { callCost } from './service-tiers.js';
 import { reportStoreError } from './store-error-report.js';
-import { isCount, stringField } from './token-usage.js';
+import { stringField } from './token-usage.js';
 
 /** Options of `BudgetGate`, already validated and defaulted by the hook. */
 export interface BudgetGateOptions {
@@ -117,7 +117,7 @@ export class BudgetGate {
     return HookResult.continue();
   }
 
-  /** `metadata.maxCostUsd`, else `data.maxTokens` output tokens plus at most one token per input byte. */
+  /** `metadata.maxCostUsd`, else the cost of `estimateTokens(data)` (needs a requested maximum output). */
   #estimate(context: HookContext): bigint {
     const maxCostUsd = context.metadata.maxCostUsd;
     if (maxCostUsd !== undefined) {
@@ -128,17 +128,15 @@ export class BudgetGate {
         'metadata.maxCostUsd is not a non-negative USD amount; ignored',
       );
     }
-    const { maxTokens, model, input } = context.data;
-    if (!isCount(maxTokens) || typeof model !== 'string') return 0n;
-    const pricing = this.#options.prices.resolve(model, stringField(context.data.provider));
+    const { data } = context;
+    const model = stringField(data.model);
+    if (model === undefined) return 0n;
+    const pricing = this.#options.prices.resolve(model, stringField(data.provider));
     if (!pricing) return 0n;
-    const text =
-      input !== null && typeof input === 'object' && typeof (input as { text?: unknown }).text === 'string'
-        ? (input as { text: string }).text
-        : typeof input === 'string'
-          ? input
-          : (JSON.stringify(input) ?? '');
-    const terms = { atMs: Date.now(), serviceTier: stringField(context.data.serviceTier) };
-    return callCost(pricing, { input: Buffer.byteLength(text), output: maxTokens }, terms) ?? 0n;
+    const estimate = estimateTokens(data);
+    // Without a requested maximum output the cost is unbounded: the check sees money already spent.
+    if (estimate.output === 0) return 0n;
+    const terms = { atMs: Date.now(), serviceTier: stringField(data.serviceTier) };
+    return callCost(pricing, estimate, terms) ?? 0n;
   }
 }

@@ -1,6 +1,3 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type RedisClusterHandle,
   type RedisServerHandle,
@@ -8,13 +5,14 @@ import {
   startRedisServer,
 } from '@llmspell/testing';
 import { Cluster, Redis } from 'ioredis';
-import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const workerPath = fileURLToPath(new URL('./__fixtures__/distributed-worker.mjs', import.meta.url));
-// Inside the package, so the build's bare imports (ioredis, bottleneck …) resolve from its node_modules.
-const entryDir = fileURLToPath(new URL('../node_modules/.cache/distributed-test/', import.meta.url));
+import {
+  buildWorkerEntry,
+  forkWorkers,
+  nextMessage,
+  roundTrip,
+  stopWorkers,
+} from './__fixtures__/worker-processes.js';
 
 const PROCESSES = 3;
 const CALLS_PER_PROCESS = 200;
@@ -26,20 +24,12 @@ let cluster: RedisClusterHandle;
 let entryUrl: string;
 
 beforeAll(async () => {
-  [server, cluster] = await Promise.all([startRedisServer(), startRedisCluster()]);
   // The workers run the code under test as built JavaScript: build it now rather than trust a stale dist.
-  await build({
-    entry: { index: 'src/index.ts' },
-    format: ['esm'],
-    outDir: entryDir,
-    dts: false,
-    sourcemap: false,
-    clean: true,
-    silent: true,
-    config: false,
-    target: 'node20',
-  });
-  entryUrl = pathToFileURL(`${entryDir}index.js`).href;
+  [server, cluster, entryUrl] = await Promise.all([
+    startRedisServer(),
+    startRedisCluster(),
+    buildWorkerEntry('distributed-test'),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -51,22 +41,6 @@ interface BurstReport {
   storeErrors: number;
 }
 
-/** The child's next IPC message; rejects if it exits first. */
-function nextMessage<T>(child: ChildProcess): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: unknown) => {
-      child.off('exit', onExit);
-      resolve(message as T);
-    };
-    const onExit = (code: number | null) => {
-      child.off('message', onMessage);
-      reject(new Error(`worker exited with code ${code} before answering`));
-    };
-    child.once('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
 describe.each(['a single server', 'a Redis Cluster'])(
   'RateLimitingHook across processes on %s',
   (topology) => {
@@ -76,28 +50,18 @@ describe.each(['a single server', 'a Redis Cluster'])(
       const inspector = onCluster ? new Cluster([...cluster.startupNodes]) : new Redis(server.url);
       await inspector.del(`${keyPrefix}{shared-agent}`);
       inspector.disconnect();
-      const config = JSON.stringify({
+      const config = {
         url: server.url,
         cluster: onCluster ? cluster.startupNodes : undefined,
         requestsPerWindow: REQUESTS_PER_WINDOW,
         windowMs: WINDOW_MS,
         calls: CALLS_PER_PROCESS,
         keyPrefix,
-      });
-      const children = Array.from({ length: PROCESSES }, () =>
-        fork(workerPath, [config], {
-          cwd: packageDir,
-          env: { ...process.env, RATE_LIMIT_ENTRY: entryUrl },
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        }),
-      );
+      };
+      const children = forkWorkers('distributed-worker.mjs', PROCESSES, config, entryUrl);
       try {
-        await Promise.all(children.map((child) => nextMessage<{ ready: boolean }>(child)));
-        const burst = async () => {
-          const reports = Promise.all(children.map((child) => nextMessage<BurstReport>(child)));
-          for (const child of children) child.send({ type: 'burst' });
-          return reports;
-        };
+        await Promise.all(children.map((child) => nextMessage(child)));
+        const burst = () => roundTrip<BurstReport>(children, () => ({ type: 'burst' }));
 
         const first = await burst();
         expect(first.map((report) => report.storeErrors)).toEqual([0, 0, 0]);
@@ -108,13 +72,98 @@ describe.each(['a single server', 'a Redis Cluster'])(
         expect(second.map((report) => report.storeErrors)).toEqual([0, 0, 0]);
         expect(second.reduce((sum, report) => sum + report.admitted, 0)).toBe(REQUESTS_PER_WINDOW);
       } finally {
-        for (const child of children) {
-          if (child.connected) child.send({ type: 'stop' });
-        }
-        await Promise.all(
-          children.map((child) => (child.exitCode === null ? once(child, 'exit') : Promise.resolve())),
-        );
+        await stopWorkers(children);
       }
     }, 60_000);
+  },
+);
+
+const TOKENS_PER_WINDOW = 20_000;
+/** Long enough that a burst never spans two windows, even on a loaded machine. */
+const TOKEN_WINDOW_MS = 60_000;
+
+interface TokenBurstReport {
+  admitted: number;
+  admittedUsage: number;
+  storeErrors: number;
+}
+
+/** Call `index` of process `process`: known usage between 100 and 599 tokens, estimated exactly. */
+function plannedCalls(
+  processIndex: number,
+  options: { overrun?: { process: number; call: number; extra: number }; overEstimate?: number } = {},
+) {
+  const { overrun, overEstimate = 0 } = options;
+  return Array.from({ length: CALLS_PER_PROCESS }, (_unused, index) => {
+    const usage = 100 + ((processIndex * 211 + index * 37) % 500);
+    const extra = overrun && overrun.process === processIndex && overrun.call === index ? overrun.extra : 0;
+    return { estimate: usage + overEstimate, usage: usage + extra };
+  });
+}
+
+describe.each(['a single server', 'a Redis Cluster'])(
+  'tokensPerWindow across processes on %s',
+  (topology) => {
+    it(`admits at most ${TOKENS_PER_WINDOW} tokens, and within one call of it, from 3 processes × 200 concurrent calls on one key`, async () => {
+      const onCluster = topology === 'a Redis Cluster';
+      const keyPrefix = `tokens-${process.pid}-${Date.now()}:`;
+      const config = {
+        url: server.url,
+        cluster: onCluster ? cluster.startupNodes : undefined,
+        tokensPerWindow: TOKENS_PER_WINDOW,
+        windowMs: TOKEN_WINDOW_MS,
+        keyPrefix,
+      };
+      const children = forkWorkers('token-worker.mjs', PROCESSES, config, entryUrl);
+      try {
+        await Promise.all(children.map((child) => nextMessage(child)));
+        const largest = 599;
+
+        // Every estimate is the call's usage: the window fills to the limit, never past it.
+        const exact = await roundTrip<TokenBurstReport>(children, (index) => ({
+          type: 'burst',
+          component: 'exact',
+          calls: plannedCalls(index),
+        }));
+        expect(exact.map((report) => report.storeErrors)).toEqual([0, 0, 0]);
+        const exactTokens = exact.reduce((sum, report) => sum + report.admittedUsage, 0);
+        expect(exactTokens).toBeLessThanOrEqual(TOKENS_PER_WINDOW);
+        expect(exactTokens).toBeGreaterThan(TOKENS_PER_WINDOW - largest);
+        // Every settlement reached Redis: what the window holds is exactly what the admitted calls used.
+        const [probe] = await roundTrip<{ remaining: number }>(children.slice(0, 1), () => ({
+          type: 'probe',
+          component: 'exact',
+        }));
+        expect(probe!.remaining).toBe(TOKENS_PER_WINDOW - exactTokens);
+
+        // One call uses 450 tokens more than it estimated: the window may pass the limit by that overrun only.
+        const overrun = { process: 1, call: 3, extra: 450 };
+        const over = await roundTrip<TokenBurstReport>(children, (index) => ({
+          type: 'burst',
+          component: 'overrun',
+          calls: plannedCalls(index, { overrun }),
+        }));
+        expect(over.map((report) => report.storeErrors)).toEqual([0, 0, 0]);
+        const overTokens = over.reduce((sum, report) => sum + report.admittedUsage, 0);
+        expect(overTokens).toBeLessThanOrEqual(TOKENS_PER_WINDOW + overrun.extra);
+        expect(overTokens).toBeGreaterThan(TOKENS_PER_WINDOW - largest);
+
+        // Every call estimates 100 tokens too many: each settlement gives the excess back to the shared window.
+        const settled = await roundTrip<TokenBurstReport>(children, (index) => ({
+          type: 'burst',
+          component: 'settled',
+          calls: plannedCalls(index, { overEstimate: 100 }),
+        }));
+        const settledTokens = settled.reduce((sum, report) => sum + report.admittedUsage, 0);
+        expect(settledTokens).toBeLessThanOrEqual(TOKENS_PER_WINDOW);
+        const [after] = await roundTrip<{ remaining: number }>(children.slice(0, 1), () => ({
+          type: 'probe',
+          component: 'settled',
+        }));
+        expect(after!.remaining).toBe(TOKENS_PER_WINDOW - settledTokens);
+      } finally {
+        await stopWorkers(children);
+      }
+    }, 90_000);
   },
 );

@@ -4,9 +4,9 @@ import { FixedWindowCounter } from './fixed-window-counter.js';
 describe('FixedWindowCounter', () => {
   it('counts calls of one key in its window and starts again at 1 once the window has ended', () => {
     const counter = new FixedWindowCounter(1_000);
-    expect(counter.take('k', 0)).toEqual({ count: 1, resetAt: 1_000 });
+    expect(counter.take('k', 0)).toEqual({ count: 1, resetAt: 1_000, tokens: 0 });
     expect(counter.take('k', 999).count).toBe(2);
-    expect(counter.take('k', 1_000)).toEqual({ count: 1, resetAt: 2_000 });
+    expect(counter.take('k', 1_000)).toEqual({ count: 1, resetAt: 2_000, tokens: 0 });
     counter.stop();
   });
 
@@ -22,7 +22,7 @@ describe('FixedWindowCounter', () => {
     const counter = new FixedWindowCounter(1_000);
     for (let i = 0; i < 100_000; i++) counter.take(`user-${i}`, i / 100);
     // user-5's first window ended at 1_000.05: this call opens its second window, ending at 2_000.1.
-    expect(counter.take('user-5', 1_000.1)).toEqual({ count: 1, resetAt: 2_000.1 });
+    expect(counter.take('user-5', 1_000.1)).toEqual({ count: 1, resetAt: 2_000.1, tokens: 0 });
     expect(counter.size).toBe(100_000);
     counter.sweep(1_000.5);
     // The windows of user-0 … user-50 ended at or before 1_000.5; user-5's renewed one is still live.

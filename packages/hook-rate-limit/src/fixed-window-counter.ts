@@ -24,7 +24,7 @@ export class FixedWindowCounter {
     let entry = this.#windows.get(key);
     if (entry === undefined || entry.resetAt <= now) {
       if (entry !== undefined) this.#windows.delete(key);
-      entry = { count: 0, resetAt: now + this.#windowMs };
+      entry = { count: 0, resetAt: now + this.#windowMs, tokens: 0 };
       this.#windows.set(key, entry);
       if (this.#sweepTimer === undefined) this.#startSweeping();
     }

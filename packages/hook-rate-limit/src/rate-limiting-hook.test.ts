@@ -60,7 +60,7 @@ describe('RateLimitingHook in reject mode (in process)', () => {
     expect(refused.data.rateLimit).toMatchObject({ limit: 3, remaining: 0 });
   });
 
-  it('keys by component name and user id joined with ":", or "global" when neither is chosen', () => {
+  it('keys by component name and user id joined with ":", or a reserved key when neither is chosen', () => {
     const keyOf = (options: { byComponent: boolean; byUser: boolean }, userId?: string) => {
       const hook = new RateLimitingHook({ requestsPerWindow: 1, windowMs: 60_000, ...options });
       const mock = new MockContext();
@@ -72,9 +72,9 @@ describe('RateLimitingHook in reject mode (in process)', () => {
     expect(keyOf({ byComponent: true, byUser: true }, 'bob')).toBe('planner:bob');
     expect(keyOf({ byComponent: true, byUser: false }, 'bob')).toBe('planner');
     expect(keyOf({ byComponent: false, byUser: true }, 'bob')).toBe('bob');
-    expect(keyOf({ byComponent: false, byUser: false }, 'bob')).toBe('global');
+    expect(keyOf({ byComponent: false, byUser: false }, 'bob')).toBe('\\global');
     expect(keyOf({ byComponent: true, byUser: true })).toBe('planner');
-    expect(keyOf({ byComponent: false, byUser: true })).toBe('global');
+    expect(keyOf({ byComponent: false, byUser: true })).toBe('\\global');
   });
 
   it('limits each key on its own: one user over the limit does not block another', () => {

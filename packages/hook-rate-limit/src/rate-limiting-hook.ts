@@ -1,4 +1,8 @@
+// One file on purpose: a decision (window count, tokens, concurrency permit, queue wait, store failure) is one
+// sequence whose steps share the call's key, entry and permit; the token ledger, the window stores, the permit
+// limiters and the queue gate live in their own modules.
 import {
+  consoleLogger,
   type Hook,
   type HookContext,
   type HookMetadata,
@@ -10,6 +14,7 @@ import {
 } from '@llmspell/core';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { FixedWindowCounter } from './fixed-window-counter.js';
+import { limiterKey } from './limiter-key.js';
 import { NO_PERMIT, type Permit } from './permit.js';
 import { QueueGate } from './queue-gate.js';
 import type {
@@ -24,6 +29,8 @@ import {
   resolveOptions,
 } from './rate-limiting-options.js';
 import { RedisWindowStore } from './redis-window-store.js';
+import { type Taken, TokenLedger } from './token-ledger.js';
+import type { TokenOutcome } from './token-reservation.js';
 import type { WindowEntry } from './window-entry.js';
 
 const CONTINUE = HookResult.continue();
@@ -36,6 +43,7 @@ const METADATA_TIMEOUT_MARGIN_MS = 1_000;
 
 const exceededLabels: Record<RateLimitExceededKind, Record<string, string>> = {
   window: Object.freeze({ kind: 'window' }),
+  tokens: Object.freeze({ kind: 'tokens' }),
   concurrency: Object.freeze({ kind: 'concurrency' }),
   queue_timeout: Object.freeze({ kind: 'queue_timeout' }),
 };
@@ -76,6 +84,7 @@ export class RateLimitingHook implements Hook {
   readonly #gate: QueueGate | undefined;
   readonly #holdsPermits: boolean;
   readonly #metadata: HookMetadata;
+  readonly #tokens: TokenLedger | undefined;
 
   /** Validates `options` (throws `HookConfigError` listing every bad field). */
   constructor(options: RateLimitingOptions) {
@@ -96,6 +105,19 @@ export class RateLimitingHook implements Hook {
         logger: resolved.logger,
       });
     }
+    if (resolved.tokensPerWindow !== undefined) {
+      this.#tokens = new TokenLedger({
+        limit: resolved.tokensPerWindow,
+        requestsPerWindow: resolved.requestsPerWindow,
+        estimateTokens: resolved.estimateTokens,
+        logger: resolved.logger ?? consoleLogger('warn'),
+        shared: this.#shared,
+        beforeMayOutliveCall: redis !== undefined || mode === 'queue',
+        stateKey: `rate-limiter:tokens:${instanceCount}`,
+        onSettleError: (context, key, error) =>
+          this.#reportStoreError(context, key, error, 'allow', 'settle'),
+      });
+    }
     if (mode === 'queue') {
       if (maxConcurrent !== undefined || minTimeMs > 0) {
         this.#gate = new QueueGate({ maxConcurrent, minTimeMs, permitTimeoutMs });
@@ -107,7 +129,9 @@ export class RateLimitingHook implements Hook {
     const ownWaitMs = mode === 'queue' ? maxWaitMs + storeWaitMs : storeWaitMs;
     this.#metadata = Object.freeze({
       name: 'rate-limiter',
-      description: `At most ${resolved.requestsPerWindow} calls per ${windowMs} ms per key (${mode} mode)`,
+      description: `At most ${resolved.requestsPerWindow} calls${
+        resolved.tokensPerWindow === undefined ? '' : ` and ${resolved.tokensPerWindow} tokens`
+      } per ${windowMs} ms per key (${mode} mode)`,
       tags: ['rate-limit'],
       priority: Priority.High,
       failurePolicy: 'open',
@@ -128,11 +152,19 @@ export class RateLimitingHook implements Hook {
     return this.#metadata;
   }
 
-  /** Before points: count the call and admit, wait or cancel. After and Error points: release the permit. */
+  /**
+   * Before points: count the call (and reserve its tokens) and admit, wait or cancel. After and Error points:
+   * release the permit and settle the tokens.
+   */
   execute(context: HookContext): HookResult | Promise<HookResult> {
     const point = context.hookPoint;
     if (isBeforePoint(point)) return this.#before(context);
-    if (this.#holdsPermits && (isAfterPoint(point) || isErrorPoint(point))) this.#release(context);
+    const failed = isErrorPoint(point);
+    if (failed || isAfterPoint(point)) {
+      if (this.#holdsPermits) this.#release(context);
+      const settled = this.#tokens?.settle(context, failed);
+      if (settled !== undefined) return settled.then(() => CONTINUE);
+    }
     return CONTINUE;
   }
 
@@ -144,6 +176,7 @@ export class RateLimitingHook implements Hook {
   /** Closes the Redis client the hook owns and stops its background sweeps; counts already taken stay. */
   async onUnregister(): Promise<void> {
     this.#counter?.stop();
+    this.#permits?.stop();
     await this.#gate?.close();
     await this.#shared?.close();
   }
@@ -151,17 +184,22 @@ export class RateLimitingHook implements Hook {
   #limiterKey(context: HookContext): string {
     const { byComponent, byUser } = this.#options;
     const user = byUser ? context.metadata.userId : undefined;
-    const hasUser = user !== undefined && user !== '';
-    if (byComponent) {
-      const component = context.componentId.name;
-      return hasUser ? `${component}:${user}` : component;
-    }
-    return hasUser ? String(user) : 'global';
+    return limiterKey(
+      byComponent ? context.componentId.name : undefined,
+      typeof user === 'string' && user !== '' ? user : undefined,
+    );
   }
 
   #before(context: HookContext): HookResult | Promise<HookResult> {
     const key = this.#limiterKey(context);
-    if (this.#options.mode === 'queue') return this.#queued(context, key);
+    let estimate = 0;
+    const tokens = this.#tokens;
+    if (tokens !== undefined) {
+      estimate = tokens.estimate(context);
+      // No window could ever hold it: refuse at once, without counting the call or waiting in a queue.
+      if (estimate > tokens.limit) return this.#exceeded(context, key, 'tokens', estimate);
+    }
+    if (this.#options.mode === 'queue') return this.#queued(context, key, estimate);
     let permit: Permit | undefined;
     if (this.#permits !== undefined) {
       permit = this.#permits.tryAcquire(key, performance.now());
@@ -169,22 +207,36 @@ export class RateLimitingHook implements Hook {
     }
     if (this.#counter !== undefined) {
       const now = performance.now();
-      return this.#decide(context, key, this.#counter.take(key, now), now, permit);
+      const entry = this.#counter.take(key, now);
+      const outcome = tokens === undefined ? 'none' : tokens.reserveLocal(entry, estimate);
+      return this.#decide(context, key, entry, now, permit, outcome, estimate);
     }
-    return this.#takeShared(context, key, permit);
+    return this.#takeShared(context, key, permit, estimate);
   }
 
-  async #takeShared(context: HookContext, key: string, permit: Permit | undefined): Promise<HookResult> {
-    let entry: WindowEntry;
+  /** One Redis round trip: the call's count, and its tokens when a token limit is set. */
+  async #takeFromRedis(key: string, estimate: number): Promise<Taken> {
+    if (this.#tokens !== undefined) return this.#tokens.takeShared(key, estimate);
+    return { entry: await this.#shared!.take(key), tokens: 'none' };
+  }
+
+  async #takeShared(
+    context: HookContext,
+    key: string,
+    permit: Permit | undefined,
+    estimate: number,
+  ): Promise<HookResult> {
+    let taken: Taken;
     try {
-      entry = await this.#shared!.take(key);
+      taken = await this.#takeFromRedis(key, estimate);
     } catch (error) {
       return this.#storeFailed(context, key, error, permit);
     }
-    return this.#decide(context, key, entry, performance.now(), permit);
+    const { entry, tokens, windowId } = taken;
+    return this.#decide(context, key, entry, performance.now(), permit, tokens, estimate, windowId);
   }
 
-  async #queued(context: HookContext, key: string): Promise<HookResult> {
+  async #queued(context: HookContext, key: string, estimate: number): Promise<HookResult> {
     const { maxWaitMs, requestsPerWindow } = this.#options;
     const signal = context.signal;
     const startedAt = performance.now();
@@ -197,21 +249,25 @@ export class RateLimitingHook implements Hook {
     }
     for (;;) {
       let entry: WindowEntry;
+      let tokens: TokenOutcome;
+      let windowId: string | undefined;
       if (this.#counter !== undefined) {
         entry = this.#counter.take(key, performance.now());
+        tokens = this.#tokens === undefined ? 'none' : this.#tokens.reserveLocal(entry, estimate);
       } else {
         try {
-          entry = await this.#shared!.take(key);
+          ({ entry, tokens, windowId } = await this.#takeFromRedis(key, estimate));
         } catch (error) {
           return this.#storeFailed(context, key, error, permit);
         }
       }
       const now = performance.now();
-      // The count restarts when the window ends; +1 ms so the retry lands in the new window.
+      // The count and the tokens restart when the window ends; +1 ms so the retry lands in the new window.
       const untilResetMs = Math.max(1, Math.ceil(entry.resetAt - now) + 1);
-      if (entry.count <= requestsPerWindow || now + untilResetMs > deadline || signal.aborted) {
-        if (entry.count <= requestsPerWindow) context.metrics.observe('rate_limit_wait_ms', now - startedAt);
-        return this.#decide(context, key, entry, now, permit);
+      const admitted = entry.count <= requestsPerWindow && tokens !== 'refused';
+      if (admitted || now + untilResetMs > deadline || signal.aborted) {
+        if (admitted) context.metrics.observe('rate_limit_wait_ms', now - startedAt);
+        return this.#decide(context, key, entry, now, permit, tokens, estimate, windowId);
       }
       await sleep(untilResetMs, signal);
       if (signal.aborted) {
@@ -227,41 +283,75 @@ export class RateLimitingHook implements Hook {
     entry: WindowEntry,
     now: number,
     permit: Permit | undefined,
+    tokens: TokenOutcome = 'none',
+    estimate = 0,
+    windowId?: string,
   ): HookResult {
     const limit = this.#options.requestsPerWindow;
-    const admitted = entry.count <= limit;
-    const info: RateLimitInfo = {
-      limit,
-      remaining: admitted ? limit - entry.count : 0,
-      resetMs: Math.max(0, Math.ceil(entry.resetAt - now)),
-    };
+    const inWindow = entry.count <= limit;
+    const remaining = inWindow ? limit - entry.count : 0;
+    const resetMs = Math.max(0, Math.ceil(entry.resetAt - now));
+    const ledger = this.#tokens;
+    // One object literal per shape: adding `tokens` afterwards would change its hidden class on every call.
+    const tokensRemaining = ledger === undefined ? 0 : Math.max(0, ledger.limit - entry.tokens);
+    const info: RateLimitInfo =
+      ledger === undefined
+        ? { limit, remaining, resetMs }
+        : {
+            limit,
+            remaining,
+            resetMs,
+            tokens: { limit: ledger.limit, remaining: tokensRemaining, estimate },
+          };
     context.data.rateLimit = info;
-    if (!admitted) {
+    if (!inWindow || tokens === 'refused') {
       permit?.release();
-      return this.#exceeded(context, key, 'window');
+      return inWindow
+        ? this.#exceeded(context, key, 'tokens', estimate, tokensRemaining)
+        : this.#exceeded(context, key, 'window');
     }
     if (permit !== undefined) this.#hold(context, permit);
+    if (tokens === 'reserved') ledger!.hold(context, key, estimate, entry, windowId);
     context.metrics.increment('rate_limit_admitted');
     return CONTINUE;
   }
 
-  #exceeded(context: HookContext, key: string, kind: RateLimitExceededKind): HookResult {
+  #exceeded(
+    context: HookContext,
+    key: string,
+    kind: RateLimitExceededKind,
+    estimatedTokens?: number,
+    tokensRemaining?: number,
+  ): HookResult {
     context.metrics.increment('rate_limit_exceeded', 1, exceededLabels[kind]);
     const payload: RateLimitExceededEvent = { limiterKey: key, component: context.componentId.name, kind };
+    if (estimatedTokens !== undefined) payload.estimatedTokens = estimatedTokens;
+    if (tokensRemaining !== undefined) payload.tokensRemaining = tokensRemaining;
     context.emitEvent('rate_limit.exceeded', payload);
     return EXCEEDED;
   }
 
-  #storeFailed(context: HookContext, key: string, error: unknown, permit: Permit | undefined): HookResult {
-    const decision = this.#options.onStoreError;
+  #reportStoreError(
+    context: HookContext,
+    key: string,
+    error: unknown,
+    decision: 'allow' | 'deny',
+    operation: 'take' | 'settle',
+  ): void {
     context.metrics.increment('rate_limit_store_errors');
     const payload: RateLimitStoreErrorEvent = {
       limiterKey: key,
       component: context.componentId.name,
       error: describe(error),
       decision,
+      operation,
     };
     context.emitEvent('rate_limit.store_error', payload);
+  }
+
+  #storeFailed(context: HookContext, key: string, error: unknown, permit: Permit | undefined): HookResult {
+    const decision = this.#options.onStoreError;
+    this.#reportStoreError(context, key, error, decision, 'take');
     if (decision === 'deny') {
       permit?.release();
       return STORE_UNAVAILABLE;

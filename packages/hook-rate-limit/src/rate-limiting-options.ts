@@ -1,7 +1,8 @@
-import type { Logger } from '@llmspell/core';
+import type { HookContext, Logger } from '@llmspell/core';
 import { type ConfigIssue, HookConfigError } from '@llmspell/core';
 import type { RedisConnectionInput } from '@llmspell/redis';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { defaultTokenEstimate } from './token-reservation.js';
 
 /** Options of `new RateLimitingHook(options)`. */
 export interface RateLimitingOptions {
@@ -9,6 +10,17 @@ export interface RateLimitingOptions {
   requestsPerWindow: number;
   /** Length of a key's fixed window in ms, counted from its first call. Required: a positive integer. */
   windowMs: number;
+  /**
+   * Tokens admitted per window per key: a call is admitted while the tokens used and reserved in the window, plus
+   * its own estimate, stay within this. Before reserves the estimate, After settles it with
+   * `data.tokensUsed.input + output`, an Error point releases it. Default: no token limit.
+   */
+  tokensPerWindow?: number;
+  /**
+   * The tokens a call reserves at Before. Default: the prompt's UTF-8 bytes plus the requested maximum output
+   * (`estimateTokens(context.data)` of `@llmspell/core`: an upper bound, settled down at After).
+   */
+  estimateTokens?: (context: HookContext) => number;
   /** Put the component name in the key. Default true. */
   byComponent?: boolean;
   /** Put `metadata.userId` in the key (left out for a call without one). Default false. */
@@ -47,13 +59,25 @@ export interface RateLimitInfo {
   remaining: number;
   /** Milliseconds until the current window ends and the count starts again. */
   resetMs: number;
+  /** With `tokensPerWindow`: the key's tokens in this window. */
+  tokens?: TokenLimitInfo;
+}
+
+/** `data.rateLimit.tokens`: the token window of the call's key. */
+export interface TokenLimitInfo {
+  /** `tokensPerWindow`. */
+  limit: number;
+  /** Tokens left in the current window, after this call's reservation when it was admitted. */
+  remaining: number;
+  /** The tokens this call reserved (or asked for, when refused). */
+  estimate: number;
 }
 
 /** Options with every default filled in. */
 export type ResolvedRateLimitingOptions = Required<
-  Omit<RateLimitingOptions, 'maxConcurrent' | 'redis' | 'logger'>
+  Omit<RateLimitingOptions, 'maxConcurrent' | 'redis' | 'logger' | 'tokensPerWindow'>
 > &
-  Pick<RateLimitingOptions, 'maxConcurrent' | 'redis' | 'logger'>;
+  Pick<RateLimitingOptions, 'maxConcurrent' | 'redis' | 'logger' | 'tokensPerWindow'>;
 
 const optionsSchema = {
   type: 'object',
@@ -62,6 +86,8 @@ const optionsSchema = {
   properties: {
     requestsPerWindow: { type: 'integer', minimum: 1 },
     windowMs: { type: 'integer', minimum: 1 },
+    tokensPerWindow: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    estimateTokens: {},
     byComponent: { type: 'boolean' },
     byUser: { type: 'boolean' },
     maxConcurrent: { type: 'integer', minimum: 1 },
@@ -80,6 +106,8 @@ const optionsSchema = {
 const hints: Record<string, string> = {
   requestsPerWindow: 'a positive integer',
   windowMs: 'a positive integer number of milliseconds',
+  tokensPerWindow: 'a positive integer number of tokens',
+  estimateTokens: 'a function (context) => number of tokens',
   byComponent: 'true or false',
   byUser: 'true or false',
   maxConcurrent: 'a positive integer',
@@ -136,6 +164,17 @@ export function resolveOptions(options: RateLimitingOptions): ResolvedRateLimiti
   }
   const given = (options ?? {}) as Partial<RateLimitingOptions>;
   const { redis, logger } = given;
+  if (given.estimateTokens !== undefined && typeof given.estimateTokens !== 'function') {
+    issues.push({
+      path: '/estimateTokens',
+      message: `must be a function (context) => number of tokens, got ${show(given.estimateTokens)}`,
+    });
+  } else if (given.estimateTokens !== undefined && given.tokensPerWindow === undefined) {
+    issues.push({
+      path: '/estimateTokens',
+      message: 'applies only with tokensPerWindow: set tokensPerWindow or remove it',
+    });
+  }
   if (given.mode !== 'queue') {
     for (const field of ['maxWaitMs', 'minTimeMs'] as const) {
       if (given[field] !== undefined) {
@@ -161,6 +200,8 @@ export function resolveOptions(options: RateLimitingOptions): ResolvedRateLimiti
     storeTimeoutMs = 1_000,
     onStoreError = 'allow',
     permitTimeoutMs = 600_000,
+    tokensPerWindow,
+    estimateTokens = defaultTokenEstimate,
   } = given as RateLimitingOptions;
   return {
     requestsPerWindow,
@@ -177,5 +218,7 @@ export function resolveOptions(options: RateLimitingOptions): ResolvedRateLimiti
     storeTimeoutMs,
     onStoreError,
     permitTimeoutMs,
+    tokensPerWindow,
+    estimateTokens,
   };
 }

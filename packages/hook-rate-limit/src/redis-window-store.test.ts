@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation } from './__fixtures__/operation.js';
 import { RateLimitingHook } from './rate-limiting-hook.js';
+import type { RateLimitingOptions } from './rate-limiting-options.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -185,4 +186,85 @@ describe('RateLimitingHook with Redis: conformance', () => {
       }),
     { points: [HookPoint.BeforeAgentExecution, HookPoint.AfterAgentExecution, HookPoint.AgentError] },
   );
+});
+
+describe('RateLimitingHook tokensPerWindow with Redis', () => {
+  const estimateTokens = (context: { data: Record<string, unknown> }) => context.data.estimate as number;
+  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+  function tokenHook(name: string, options: Partial<RateLimitingOptions> = {}) {
+    return new RateLimitingHook({
+      requestsPerWindow: 10,
+      windowMs: 60_000,
+      tokensPerWindow: 1_000,
+      estimateTokens,
+      redis: server.url,
+      keyPrefix: `${run}:${name}:`,
+      logger: quiet,
+      ...options,
+    });
+  }
+
+  function call(estimate: number, mock?: MockContext) {
+    const op = operation(mock ? { mock } : {});
+    op.before.data.estimate = estimate;
+    return op;
+  }
+
+  it('keeps the tokens of a key in one hash beside its count key, in the same slot, expiring with the window', async () => {
+    const hook = tokenHook('tokens', { windowMs: 1_500 });
+    await hook.onRegister();
+    const op = call(400);
+    expect(await hook.execute(op.before)).toEqual(HookResult.continue());
+    const key = `${run}:tokens:{agent-a}:tokens`;
+    expect(await inspector.hmget(key, 'count', 'tokens')).toEqual(['1', '400']);
+    const ttl = await inspector.pttl(key);
+    expect(ttl).toBeGreaterThan(1_000);
+    expect(ttl).toBeLessThanOrEqual(1_500);
+    op.after.data.tokensUsed = { input: 100, output: 50 };
+    await hook.execute(op.after);
+    expect(await inspector.hget(key, 'tokens')).toBe('150');
+    await hook.onUnregister();
+  });
+
+  it('ignores a settlement that arrives after its window ended, so the next window keeps all its tokens', async () => {
+    const hook = tokenHook('late', { windowMs: 300 });
+    await hook.onRegister();
+    const old = call(1_000);
+    expect(await hook.execute(old.before)).toEqual(HookResult.continue());
+    await sleep(400);
+    expect(await hook.execute(call(1_000).before)).toEqual(HookResult.continue());
+    await hook.execute(old.error);
+    expect(await hook.execute(call(1).before)).toEqual(HookResult.cancel('Rate limit exceeded'));
+    await hook.onUnregister();
+  });
+
+  it('reports a settlement Redis did not take as a store error and lets the call finish', async () => {
+    const mock = new MockContext();
+    const hook = tokenHook('gone', { storeTimeoutMs: 200 });
+    await hook.onRegister();
+    const op = call(500, mock);
+    expect(await hook.execute(op.before)).toEqual(HookResult.continue());
+    await inspector.client('PAUSE', 600, 'ALL');
+    op.after.data.tokensUsed = { input: 10, output: 0 };
+    expect(await hook.execute(op.after)).toEqual(HookResult.continue());
+    expect(mock.events.query('rate_limit.store_error')[0]?.payload).toMatchObject({
+      operation: 'settle',
+      decision: 'allow',
+    });
+    await sleep(500);
+    await hook.onUnregister();
+  });
+
+  it('in queue mode, releases a reservation made after the call already ended', async () => {
+    const hook = tokenHook('queued', { mode: 'queue', maxWaitMs: 1_000 });
+    await hook.onRegister();
+    const op = call(1_000);
+    // The executor gave up on Before and ran the Error point first.
+    await hook.execute(op.error);
+    expect(await hook.execute(op.before)).toEqual(HookResult.continue());
+    await sleep(100);
+    expect(await hook.execute(call(1_000).before)).toEqual(HookResult.continue());
+    await hook.onUnregister();
+  });
 });

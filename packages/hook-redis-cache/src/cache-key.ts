@@ -11,20 +11,30 @@ const sha256Hex: (text: string) => string =
     : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
- * The cache key of one request: `keyPrefix` + the SHA-256 hex of the component name, the component type and
- * `canonicalJson(input)`. Each field is length-prefixed, so no two different splits of the same characters
- * collide, and object keys are sorted, so `{ a, b }` and `{ b, a }` give the same key.
- * Throws a `TypeError` when `input` cannot be serialized (a cycle, a BigInt).
+ * The cache key of one request: `keyPrefix` + the SHA-256 hex of the component name, the component type,
+ * `canonicalJson(input)` and the `scope` values (who asked: `{ tenantId, userId }`, names sorted). Each field
+ * is length-prefixed, so no two different splits of the same characters collide, and object keys are sorted,
+ * so `{ a, b }` and `{ b, a }` give the same key. An empty `scope` gives the key every caller shares.
+ * Throws a `TypeError` when `input` cannot be serialized (a cycle, a BigInt) and a `RangeError` when it is
+ * too large for `canonicalJson`.
  */
 export function cacheKey(
   component: Pick<ComponentId, 'name' | 'componentType'>,
   input: unknown,
   keyPrefix: string = defaultKeyPrefix,
+  scope: Readonly<Record<string, string>> = {},
 ): string {
   const json = canonicalJson(input);
   const { name, componentType } = component;
-  return (
-    keyPrefix +
-    sha256Hex(`${name.length}:${name}\n${componentType.length}:${componentType}\n${json.length}:${json}`)
-  );
+  let text = `${name.length}:${name}\n${componentType.length}:${componentType}\n${json.length}:${json}`;
+  const names = Object.keys(scope);
+  if (names.length > 0) {
+    if (names.length > 1) names.sort();
+    text += `\n${names.length}`;
+    for (const field of names) {
+      const value = scope[field]!;
+      text += `\n${field.length}:${field}=${value.length}:${value}`;
+    }
+  }
+  return keyPrefix + sha256Hex(text);
 }

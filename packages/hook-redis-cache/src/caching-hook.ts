@@ -30,6 +30,12 @@ export interface CachingHookOptions {
   singleFlightWaitMs?: number;
   /** Close the store in `onUnregister`. Default: true when the hook made its own store (no `store` given), else false. */
   closeStoreOnUnregister?: boolean;
+  /**
+   * The `context.metadata` keys whose values (those present on a call) are part of the cache key and the
+   * single-flight key, so one caller is never answered with what was computed for another. `[]` shares answers
+   * between all callers. Default `['tenantId', 'userId']`.
+   */
+  scope?: string[];
 }
 
 /** The payload of a `cache.error` event. */
@@ -54,8 +60,11 @@ export const cachingHookSchema = {
     keyPrefix: { type: 'string' },
     singleFlightWaitMs: { type: 'integer', minimum: 0 },
     closeStoreOnUnregister: { type: 'boolean' },
+    scope: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, maxItems: 16 },
   },
 };
+
+const defaultScope: readonly string[] = ['tenantId', 'userId'];
 
 /** `context.state` entries shared by the Before and After points of one operation. */
 const keyState = 'redis-cache:key';
@@ -102,6 +111,7 @@ export class CachingHook implements Hook {
   readonly #keyPrefix: string;
   readonly #singleFlightWaitMs: number;
   readonly #closeStore: boolean;
+  readonly #scope: readonly string[];
   readonly #flights: SingleFlight;
 
   constructor(options: CachingHookOptions = {}) {
@@ -116,6 +126,7 @@ export class CachingHook implements Hook {
       keyPrefix = defaultKeyPrefix,
       singleFlightWaitMs = 2_000,
       closeStoreOnUnregister = store === undefined,
+      scope = defaultScope,
     } = options;
     this.store = store ?? new MemoryCacheStore();
     this.#ttlMs = ttlMs;
@@ -123,6 +134,7 @@ export class CachingHook implements Hook {
     this.#keyPrefix = keyPrefix;
     this.#singleFlightWaitMs = singleFlightWaitMs;
     this.#closeStore = closeStoreOnUnregister;
+    this.#scope = Object.freeze([...scope]);
     this.#flights = new SingleFlight(singleFlightWaitMs);
   }
 
@@ -140,9 +152,9 @@ export class CachingHook implements Hook {
     };
   }
 
-  /** The cache key of the request in `context` (component and `data.input`). */
+  /** The cache key of the request in `context`: component, `data.input` and the `scope` metadata values. */
   keyFor(context: HookContext): string {
-    return cacheKey(context.componentId, context.data.input, this.#keyPrefix);
+    return cacheKey(context.componentId, context.data.input, this.#keyPrefix, this.#scopeOf(context));
   }
 
   execute(context: HookContext): HookResult | Promise<HookResult> {
@@ -313,6 +325,18 @@ export class CachingHook implements Hook {
   #storeFailed(context: HookContext, event: CacheErrorEvent): void {
     context.metrics.increment('cache_errors');
     context.emitEvent('cache.error', event);
+  }
+
+  /** The scope values present on this call (strings only: metadata is caller data). */
+  #scopeOf(context: HookContext): Record<string, string> {
+    // No prototype: a scope name such as '__proto__' is a key like any other.
+    const values: Record<string, string> = Object.create(null);
+    const metadata = context.metadata;
+    for (const name of this.#scope) {
+      const value = metadata[name];
+      if (typeof value === 'string') values[name] = value;
+    }
+    return values;
   }
 
   #entryTtlMs(): number {

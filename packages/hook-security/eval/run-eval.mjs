@@ -88,7 +88,7 @@ for (const [name, what, hook, list, counts] of rows) {
   console.log(`| ${name} | ${result.total} | ${rate}% ${what} | ${(result.msPerKb * 1000).toFixed(0)} µs |`);
   if (verbose) {
     const shown = what === 'detected' ? result.misses : result.hits;
-    for (const text of shown.slice(0, 60))
+    for (const text of shown.slice(0, Number(process.env.SHOW ?? 60)))
       console.log(`    ${what === 'detected' ? 'missed' : 'flagged'}: ${JSON.stringify(text.slice(0, 160))}`);
   }
 }

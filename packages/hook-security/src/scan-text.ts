@@ -6,6 +6,7 @@ import { personalDataMasks, scanPersonalData } from './personal-data.js';
 import { promptInjectionRules } from './prompt-injection-rules.js';
 import type { ResolvedConfig } from './resolve-config.js';
 import { sqlInjectionRules } from './sql-injection-rules.js';
+import { scanSqlTokens } from './sql-token-rules.js';
 import type {
   PersonalDataKind,
   PromptInjectionTechnique,
@@ -45,7 +46,14 @@ export function scanText(text: string, settings: ScanSettings, all: boolean, tra
   const input = normalizeText(text, track);
   const findings: TextFindings = { sqlInjection: [], promptInjection: [], personalData: [], blocked: [] };
   const { detectors } = settings;
-  if (detectors.sqlInjection) scanRules(sqlInjectionRules, input, all, findings.sqlInjection);
+  if (detectors.sqlInjection) {
+    scanRules(sqlInjectionRules, input, all, findings.sqlInjection);
+    // The token rules add the families the patterns miss; once something is found, a detection-only scan stops.
+    for (const form of input.stripped) {
+      if (!all && findings.sqlInjection.length > 0) break;
+      scanSqlTokens(form, all, findings.sqlInjection);
+    }
+  }
   const promptInjection = detectors.promptInjection;
   if (promptInjection) {
     scanRules(promptInjectionRules, input, all, findings.promptInjection);

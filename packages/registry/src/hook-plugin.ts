@@ -4,7 +4,7 @@ import type { Hook, HookPoint } from '@llmspell/core';
 export interface HookPlugin {
   name: string;
   version: string;
-  /** The `@llmspell/core` semver range this plugin was built for (e.g. `^0.1.0`); checked at registration. */
+  /** The `@llmspell/core` versions this plugin was built for (`^0.1.0`, `>=0.1.0 <0.3.0` …); checked at registration. */
   coreVersion?: string;
   /** The hooks to register: point, hook, and an optional priority. */
   hooks(): [HookPoint, Hook, number?][];

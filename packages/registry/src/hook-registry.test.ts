@@ -284,7 +284,10 @@ describe('HookRegistry plugins', () => {
       ),
     );
     await expect(registry.registerPlugin(plugin('garbled', { coreVersion: 'not a range' }))).rejects.toThrow(
-      /coreVersion must be a semver range/,
+      /coreVersion must be a version range such as/,
+    );
+    await expect(registry.registerPlugin(plugin('hyphen', { coreVersion: '0.1.0 - 0.3.0' }))).rejects.toThrow(
+      /got "0\.1\.0 - 0\.3\.0"/,
     );
     await registry.registerPlugin(plugin('current', { coreVersion: `^${coreVersion}` }));
     expect(registry.stats().hooks).toBe(2);

@@ -7,11 +7,11 @@ import {
   HookRegistrationError,
   PluginLoadError,
 } from '@llmspell/core';
-import semver from 'semver';
 import type { HookPlugin } from './hook-plugin.js';
 import { loadPluginModule } from './load-plugin.js';
 import type { RegisteredHook } from './registered-hook.js';
 import { assertHook, assertPoint, assertPriority, assertStreamHoldBack } from './validate.js';
+import { isVersionRange, satisfiesRange } from './version-range.js';
 
 const EMPTY: readonly RegisteredHook[] = Object.freeze([]);
 
@@ -184,12 +184,12 @@ export class HookRegistry {
       );
     }
     if (plugin.coreVersion !== undefined) {
-      if (typeof plugin.coreVersion !== 'string' || semver.validRange(plugin.coreVersion) === null) {
+      if (typeof plugin.coreVersion !== 'string' || !isVersionRange(plugin.coreVersion)) {
         throw new HookRegistrationError(
-          `${where}: coreVersion must be a semver range such as '^0.1.0', got ${JSON.stringify(plugin.coreVersion)}`,
+          `${where}: coreVersion must be a version range such as '^0.1.0' or '>=0.1.0 <0.3.0' (no hyphen ranges or x wildcards), got ${JSON.stringify(plugin.coreVersion)}`,
         );
       }
-      if (!semver.satisfies(coreVersion, plugin.coreVersion, { includePrerelease: true })) {
+      if (!satisfiesRange(coreVersion, plugin.coreVersion)) {
         throw new HookRegistrationError(
           `${where} was built for @llmspell/core ${plugin.coreVersion}, but ${coreVersion} is installed; ` +
             'upgrade the plugin or install a matching @llmspell/core',

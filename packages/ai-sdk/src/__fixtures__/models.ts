@@ -6,7 +6,11 @@ import type {
 } from '@ai-sdk/provider';
 import type { Hook, HookContext, HookResult } from '@llmspell/core';
 import { simulateReadableStream } from 'ai';
+import * as aiTest from 'ai/test';
 import { MockLanguageModelV3 } from 'ai/test';
+
+/** The major version of the AI SDK under test: `ai` is AI SDK 6, or AI SDK 7 in the `ai@7` test project. */
+export const aiMajor = 'MockLanguageModelV4' in aiTest ? 7 : 6;
 
 /** Usage as a provider reports it. */
 export function usage(input: number, output: number): LanguageModelV3Usage {
@@ -76,6 +80,18 @@ export function echoModel(options: EchoModelOptions = {}): MockLanguageModelV3 {
       };
     },
   });
+}
+
+/**
+ * A mock model streaming `parts` as they are: a model of the AI SDK's own specification (V4 under AI SDK 7, V3
+ * under 6), so that parts only the newer specification has reach the middleware unconverted.
+ */
+export function streamingModel(parts: readonly unknown[]): MockLanguageModelV3 {
+  const stream = async () => ({
+    stream: simulateReadableStream({ chunks: [...parts], initialDelayInMs: null, chunkDelayInMs: null }),
+  });
+  const Model = (aiTest as Record<string, unknown>).MockLanguageModelV4 ?? MockLanguageModelV3;
+  return new (Model as typeof MockLanguageModelV3)({ doStream: stream as never });
 }
 
 /** A hook with an id that answers with `answer`. */

@@ -1,6 +1,8 @@
 import {
   type ComponentId,
   type EventSink,
+  emitOperationFinished,
+  emitOperationStarted,
   type ForkOperation,
   HookCancelledError,
   HookConfigError,
@@ -156,6 +158,7 @@ export async function runLifecycle<Input, Output>(
   const data = context.data;
   // Errors the Error point has already seen (the operation threw and the Error point chose to rethrow).
   const seenByErrorPoint = new WeakSet<object>();
+  emitOperationStarted(context);
 
   try {
     // 1. Before (a retry answer re-runs the point after its delay, within its bound).
@@ -278,6 +281,7 @@ export async function runLifecycle<Input, Output>(
       break;
     }
     // 4.
+    emitOperationFinished(context);
     return data.output as Output;
   } catch (error) {
     // The call ends abnormally (a cancel, an abort, a bad redirect) without the Error point having seen it:
@@ -288,6 +292,7 @@ export async function runLifecycle<Input, Output>(
       const cleanup = context.child(points.error).withSignal(new AbortController().signal);
       await executor.execute(points.error, cleanup).catch(() => undefined);
     }
+    emitOperationFinished(context, error);
     throw error;
   }
 }
