@@ -1,6 +1,7 @@
 // Installs the packages as a user gets them and runs app.mjs in that project on Node 22:
 // `pnpm pack` for each package app.mjs imports (and their @llmspell dependencies), then, in a fresh folder,
-// `npm init` + `npm install ai@7 zod <tarballs>` and `node app.mjs`. Fails on any error.
+// `npm init` + `npm install ai@7 zod @ai-sdk/otel @opentelemetry/… <tarballs>` and `node app.mjs`. Fails on any
+// error.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -18,7 +19,14 @@ import { nodeBinFolder } from '../../scripts/node-runtimes.mjs';
 const AI_VERSION = '7.0.173';
 const ZOD_VERSION = '4.6.7';
 const NODE_VERSION = '22.23.5';
-const PACKAGES = ['core', 'registry', 'executor', 'ai-sdk', 'hook-security'];
+const PACKAGES = ['core', 'registry', 'executor', 'ai-sdk', 'hook-security', 'opentelemetry'];
+// AI SDK 7's OpenTelemetry integration and the OpenTelemetry pieces the app uses, at versions that fit together.
+const OPEN_TELEMETRY = [
+  '@ai-sdk/otel@1.0.173',
+  '@opentelemetry/api@1.9.1',
+  '@opentelemetry/context-async-hooks@2.12.1',
+  '@opentelemetry/sdk-trace-base@2.12.1',
+];
 
 const here = new URL('.', import.meta.url).pathname;
 const root = join(here, '..', '..');
@@ -38,7 +46,19 @@ try {
   const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
   writeFileSync(join(app, 'package.json'), JSON.stringify({ ...manifest, type: 'module' }, null, 2));
   const files = readdirSync(tarballs).map((file) => join(tarballs, file));
-  run('npm', ['install', '--no-audit', '--no-fund', `ai@${AI_VERSION}`, `zod@${ZOD_VERSION}`, ...files], app);
+  run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      `ai@${AI_VERSION}`,
+      `zod@${ZOD_VERSION}`,
+      ...OPEN_TELEMETRY,
+      ...files,
+    ],
+    app,
+  );
   copyFileSync(join(here, 'app.mjs'), join(app, 'app.mjs'));
   const versions = run('node', ['-p', "process.version + ' ai@' + require('ai/package.json').version"], app);
   console.log(`fresh npm project on Node ${versions.toString().trim()} with ${files.length} packed tarballs`);

@@ -45,4 +45,18 @@ describe('operation events', () => {
       expect.objectContaining({ outcome: 'error', error: 'a string', errorName: 'string' }),
     ]);
   });
+
+  it('keeps a throwing event sink from breaking the call it reports on', () => {
+    const context = new HookContext({
+      hookPoint: HookPoint.BeforeAgentExecution,
+      componentId: componentId('writer', 'agent'),
+      events: {
+        publish() {
+          throw new Error('sink down');
+        },
+      },
+    });
+    expect(() => emitOperationStarted(context)).not.toThrow();
+    expect(() => emitOperationFinished(context, new Error('x'))).not.toThrow();
+  });
 });

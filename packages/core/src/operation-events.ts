@@ -27,7 +27,7 @@ export interface OperationFinishedPayload {
 export function emitOperationStarted(context: HookContext): void {
   if (context.events === undefined) return;
   const payload: OperationStartedPayload = { component: context.componentId };
-  context.emitEvent('operation.started', payload);
+  publishSafely(context, 'operation.started', payload);
 }
 
 /** Publishes `operation.finished` for a call that resolved (no `error` argument) or rejected with `error`. */
@@ -40,5 +40,14 @@ export function emitOperationFinished(context: HookContext, ...failure: [] | [er
     payload.error = error instanceof Error ? error.message : String(error);
     payload.errorName = error instanceof Error ? error.name : typeof error;
   }
-  context.emitEvent('operation.finished', payload);
+  publishSafely(context, 'operation.finished', payload);
+}
+
+/** A sink that throws must not break the call it reports on (the executor guards its own events the same way). */
+function publishSafely(context: HookContext, type: string, payload: unknown): void {
+  try {
+    context.emitEvent(type, payload);
+  } catch {
+    // Observability is best effort.
+  }
 }

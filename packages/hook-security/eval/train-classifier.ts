@@ -64,9 +64,9 @@ for (const list of Object.values(categories)) {
   for (const text of list) if (!isTraining(text)) heldBackKeys.add(splitKey(text));
 }
 
-const EPOCHS = Number(process.env.EPOCHS ?? 60);
+const EPOCHS = Number(process.env.EPOCHS ?? 15);
 const LEARNING_RATE = 0.05;
-const L2 = Number(process.env.L2 ?? 1e-4);
+const L2 = Number(process.env.L2 ?? 1e-5);
 const training: Example[] = [];
 const add = (texts: string[], label: 0 | 1): number => {
   for (const text of texts) training.push({ buckets: featuresOf(text), label });
@@ -184,40 +184,44 @@ if (process.argv.includes('--tune')) {
   process.exit(0);
 }
 
-// The operating point: fitted on four fifths of the training part, the threshold at the role prompt just below the top 2% of the role
-// prompts of the last fifth (role prompts are the hard negatives: "Act as …, you will …"). The model is shifted so that
-// this threshold reads as 0.5, the hook's default.
+// Five-fold cross-fitting over the training part: each fold's model scores the examples it did not see, and
+// the shipped model is the average of the five (a linear model, so its logit is the average of theirs). The
+// operating point is read from those out-of-fold scores: just above all but the top 0.8% of the training
+// role prompts (the hard negatives: "Act as …, you will …"), leaving room under the 1% goal for the rules.
+// The model is shifted so that this threshold reads as 0.5, the hook's default.
 const settings = { epochs: EPOCHS, learningRate: LEARNING_RATE, l2: L2 };
+const FOLDS = 5;
 const isRolePrompt = new Set(
   categories.injectionBenign.filter(isTraining).map((text) => featuresOf(text).join()),
 );
-const foldModel = train(
-  training.filter((_, index) => index % 5 !== 0),
-  settings,
-);
 const roleLogits: number[] = [];
-training.forEach((example, index) => {
-  if (index % 5 === 0 && example.label === 0 && isRolePrompt.has(example.buckets.join())) {
-    roleLogits.push(logitOf(foldModel, example.buckets));
+const injectionLogits: number[] = [];
+const weights = new Float64Array(FEATURE_BUCKETS);
+let averageBias = 0;
+for (let fold = 0; fold < FOLDS; fold++) {
+  const foldModel = train(
+    training.filter((_, index) => index % FOLDS !== fold),
+    settings,
+  );
+  training.forEach((example, index) => {
+    if (index % FOLDS !== fold) return;
+    if (example.label === 1) injectionLogits.push(logitOf(foldModel, example.buckets));
+    else if (isRolePrompt.has(example.buckets.join())) roleLogits.push(logitOf(foldModel, example.buckets));
+  });
+  for (let bucket = 0; bucket < FEATURE_BUCKETS; bucket++) {
+    weights[bucket] = weights[bucket]! + foldModel.weights[bucket]! / FOLDS;
   }
-});
+  averageBias += foldModel.bias / FOLDS;
+}
 roleLogits.sort((left, right) => left - right);
+const operatingLogit = roleLogits[roleLogits.length - 1 - Math.floor(roleLogits.length * 0.008)]! + 1e-6;
+const bias = averageBias - operatingLogit;
+const outOfFold = injectionLogits.filter((logit) => logit >= operatingLogit).length / injectionLogits.length;
 console.log(
-  'role logits (top):',
-  roleLogits
-    .slice(-6)
-    .map((v) => v.toFixed(2))
-    .join(' '),
-  'of',
-  roleLogits.length,
+  `out-of-fold detection of training injections at the operating point: ${(100 * outOfFold).toFixed(1)}%`,
 );
-const operatingLogit = roleLogits[Math.max(0, roleLogits.length - 1 - Math.floor(roleLogits.length * 0.02))]!;
-// The shipped model is the one the operating point was read from: a model refitted on all of the training
-// part is more confident, and the threshold would not carry over to it.
-const { weights } = foldModel;
-const bias = foldModel.bias - operatingLogit;
 console.log(
-  `operating point: logit ${operatingLogit.toFixed(3)} (score ${sigmoid(operatingLogit).toFixed(3)}) reads as 0.5`,
+  `operating point: out-of-fold logit ${operatingLogit.toFixed(3)} over ${roleLogits.length} role prompts reads as 0.5`,
 );
 
 // int8 quantisation: one scale for all weights.

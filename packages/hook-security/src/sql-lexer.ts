@@ -69,6 +69,10 @@ function isOperator(code: number): boolean {
 /** Cuts `text` into tokens. Whitespace separates and is dropped. */
 export function tokenize(text: string): Tokens {
   const length = text.length;
+  // One native lower-casing of the whole text; words are sliced from it. (Lower-casing never changes the
+  // length of the ASCII letters the lexer reads as words, and other characters keep their positions.)
+  const lower = text.toLowerCase();
+  const aligned = lower.length === length;
   const kind = new Uint8Array(length);
   const start = new Int32Array(length);
   const end = new Int32Array(length);
@@ -107,7 +111,7 @@ export function tokenize(text: string): Tokens {
         index++;
       }
       kind[count] = TokenKind.Word;
-      words[count] = text.slice(from, index).toLowerCase();
+      words[count] = aligned ? lower.slice(from, index) : text.slice(from, index).toLowerCase();
     } else if (isDigit(code)) {
       while (index < length) {
         const next = text.charCodeAt(index);
@@ -117,7 +121,7 @@ export function tokenize(text: string): Tokens {
         index++;
       }
       kind[count] = TokenKind.Number;
-      words[count] = text.slice(from, index).toLowerCase();
+      words[count] = aligned ? lower.slice(from, index) : text.slice(from, index).toLowerCase();
     } else {
       index++;
       const quote = quoteOf(code);
