@@ -66,8 +66,20 @@ describe('hooksMiddleware with the cache hook (memory store)', () => {
     await generateText({ model, prompt: 'Say bye' });
     await generateText({ model, system: 'Answer in French.', prompt: 'Say hi' });
     await generateText({ model, prompt: 'Say hi', temperature: 0 });
-    await generateText({ model, prompt: 'Say hi', providerOptions: { llmspell: { userId: 'u-9' } } });
+    await generateText({ model, prompt: 'Say hi', providerOptions: { llmspell: { requestId: 'r-9' } } });
     expect(inner.doGenerateCalls).toHaveLength(4);
+  });
+
+  it('keeps users apart: another userId misses, the same userId hits', async () => {
+    const { inner, model } = await cached();
+    const as = (userId: string) => ({ providerOptions: { llmspell: { userId } } });
+    const alice = await generateText({ model, prompt: 'What is my balance?', ...as('alice') });
+    const bob = await generateText({ model, prompt: 'What is my balance?', ...as('bob') });
+    const aliceAgain = await generateText({ model, prompt: 'What is my balance?', ...as('alice') });
+    expect(inner.doGenerateCalls).toHaveLength(2);
+    expect(bob.providerMetadata?.llmspell?.answeredBy).not.toBe('cache');
+    expect(aliceAgain.text).toBe(alice.text);
+    expect(aliceAgain.providerMetadata).toMatchObject({ llmspell: { answeredBy: 'cache' } });
   });
 
   it('caches a stream and replays it: the model streams once', async () => {

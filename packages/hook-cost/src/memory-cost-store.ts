@@ -1,3 +1,4 @@
+import type { PeriodRef } from './budget-period.js';
 import {
   type CostScope,
   type CostStore,
@@ -14,14 +15,29 @@ interface Reservation {
   expiresAtMs: number;
 }
 
-interface Account {
+/** Totals and the reservations held against them: a scope's lifetime, or one period of it. */
+interface Ledger {
   totals: StoredTotals;
   reservedPicoUsd: bigint;
   reservations: Map<string, Reservation>;
 }
 
+interface PeriodLedger extends Ledger {
+  keepUntilMs: number;
+}
+
+interface Account extends Ledger {
+  /** Ledgers of renewing-budget periods by period id; a period is dropped once it is no longer kept. */
+  periods: Map<string, PeriodLedger>;
+}
+
+function ledger(): Ledger {
+  return { totals: emptyTotals(), reservedPicoUsd: 0n, reservations: new Map() };
+}
+
 /** Totals in this process's memory: the default store. Exact (bigint) and atomic (no awaits inside). */
 export class MemoryCostStore implements CostStore {
+  readonly keepsPeriods = true;
   readonly #accounts: Record<CostScope, Map<string, Account>> = { component: new Map(), user: new Map() };
 
   async record(usage: UsageRecord): Promise<RecordOutcome> {
@@ -33,32 +49,40 @@ export class MemoryCostStore implements CostStore {
 
   async reserve(request: ReservationRequest): Promise<ReservationOutcome> {
     const now = Date.now();
-    const accounts = request.checks.map((check) => this.#account(check.scope, check.name));
-    for (const [index, account] of accounts.entries()) {
-      this.#expire(account, now);
+    const ledgers = request.checks.map((check) =>
+      this.#ledger(this.#account(check.scope, check.name), request.period, now),
+    );
+    for (const [index, target] of ledgers.entries()) {
+      this.#expire(target, now);
       const check = request.checks[index]!;
-      const committedPicoUsd = account.totals.costPicoUsd + account.reservedPicoUsd;
+      const committedPicoUsd = target.totals.costPicoUsd + target.reservedPicoUsd;
       if (committedPicoUsd >= check.budgetPicoUsd) return { admitted: false, check, committedPicoUsd };
     }
     if (request.amountPicoUsd > 0n) {
-      for (const account of accounts) {
-        account.reservations.set(request.id, {
+      for (const target of ledgers) {
+        target.reservations.set(request.id, {
           amountPicoUsd: request.amountPicoUsd,
           expiresAtMs: now + request.ttlMs,
         });
-        account.reservedPicoUsd += request.amountPicoUsd;
+        target.reservedPicoUsd += request.amountPicoUsd;
       }
     }
     return { admitted: true };
   }
 
-  async release(reservationId: string, component: string, userId?: string): Promise<void> {
-    this.#settle(this.#accounts.component.get(component), reservationId);
-    if (userId !== undefined) this.#settle(this.#accounts.user.get(userId), reservationId);
+  async release(
+    reservationId: string,
+    component: string,
+    userId?: string,
+    period?: PeriodRef,
+  ): Promise<void> {
+    this.#settle(this.#held(this.#accounts.component.get(component), period), reservationId);
+    if (userId !== undefined)
+      this.#settle(this.#held(this.#accounts.user.get(userId), period), reservationId);
   }
 
-  async totals(scope: CostScope, name: string): Promise<StoredTotals> {
-    const totals = this.#accounts[scope].get(name)?.totals;
+  async totals(scope: CostScope, name: string, period?: PeriodRef): Promise<StoredTotals> {
+    const totals = this.#held(this.#accounts[scope].get(name), period)?.totals;
     return totals ? { ...totals } : emptyTotals();
   }
 
@@ -73,33 +97,56 @@ export class MemoryCostStore implements CostStore {
   #account(scope: CostScope, name: string): Account {
     let account = this.#accounts[scope].get(name);
     if (!account) {
-      account = { totals: emptyTotals(), reservedPicoUsd: 0n, reservations: new Map() };
+      account = { ...ledger(), periods: new Map() };
       this.#accounts[scope].set(name, account);
     }
     return account;
   }
 
+  /** The ledger a reservation or record of `period` goes to (the lifetime one without a period). */
+  #ledger(account: Account, period: PeriodRef | undefined, now: number): Ledger {
+    if (period === undefined) return account;
+    let found = account.periods.get(period.id);
+    if (!found) {
+      for (const [id, old] of account.periods) if (old.keepUntilMs <= now) account.periods.delete(id);
+      found = { ...ledger(), keepUntilMs: period.keepUntilMs };
+      account.periods.set(period.id, found);
+    }
+    return found;
+  }
+
+  /** The ledger that holds `period`'s reservations and totals, if it exists. */
+  #held(account: Account | undefined, period: PeriodRef | undefined): Ledger | undefined {
+    if (account === undefined || period === undefined) return account;
+    return account.periods.get(period.id);
+  }
+
   #add(account: Account, usage: UsageRecord): StoredTotals {
-    if (usage.reservationId !== undefined) this.#settle(account, usage.reservationId);
-    const { totals } = account;
-    totals.calls += 1;
-    totals.inputTokens += usage.inputTokens;
-    totals.outputTokens += usage.outputTokens;
-    if (usage.costPicoUsd === null) totals.unpricedCalls += 1;
-    else totals.costPicoUsd += usage.costPicoUsd;
-    return { ...totals };
+    const charged = this.#ledger(account, usage.period, Date.now());
+    if (usage.reservationId !== undefined) this.#settle(charged, usage.reservationId);
+    addTo(account.totals, usage);
+    if (charged !== account) addTo(charged.totals, usage);
+    return { ...account.totals };
   }
 
-  #settle(account: Account | undefined, reservationId: string): void {
-    const reservation = account?.reservations.get(reservationId);
-    if (!account || !reservation) return;
-    account.reservations.delete(reservationId);
-    account.reservedPicoUsd -= reservation.amountPicoUsd;
+  #settle(target: Ledger | undefined, reservationId: string): void {
+    const reservation = target?.reservations.get(reservationId);
+    if (!target || !reservation) return;
+    target.reservations.delete(reservationId);
+    target.reservedPicoUsd -= reservation.amountPicoUsd;
   }
 
-  #expire(account: Account, now: number): void {
-    for (const [id, reservation] of account.reservations) {
-      if (reservation.expiresAtMs <= now) this.#settle(account, id);
+  #expire(target: Ledger, now: number): void {
+    for (const [id, reservation] of target.reservations) {
+      if (reservation.expiresAtMs <= now) this.#settle(target, id);
     }
   }
+}
+
+function addTo(totals: StoredTotals, usage: UsageRecord): void {
+  totals.calls += 1;
+  totals.inputTokens += usage.inputTokens;
+  totals.outputTokens += usage.outputTokens;
+  if (usage.costPicoUsd === null) totals.unpricedCalls += 1;
+  else totals.costPicoUsd += usage.costPicoUsd;
 }
