@@ -204,4 +204,24 @@ describe('hooksMiddleware with the rate-limit hook', () => {
     const last = await model.doStream(options);
     await last.stream.cancel();
   });
+
+  it('keeps a client that spoofs userId in providerOptions.llmspell under the per-user limit the server set', async () => {
+    const limiter = new RateLimitingHook({ requestsPerWindow: 1, windowMs: 60_000, byUser: true });
+    const registry = await registryWith([[limiter, Priority.High, lifecycle]]);
+    const inner = echoModel();
+    // The server knows who is calling and says so; the client may still send providerOptions.
+    const model = wrapLanguageModel({
+      model: inner,
+      middleware: hooksMiddleware({ registry, metadata: { userId: 'mallory' } }),
+    });
+    await generateText({ model, prompt: 'first' });
+    const spoofed = await generateText({
+      model,
+      prompt: 'second, as someone else',
+      providerOptions: { llmspell: { userId: 'alice', tenantId: 'acme' } },
+    }).catch((error: unknown) => error);
+    expect(spoofed).toBeInstanceOf(HookCancelledError);
+    expect((spoofed as HookCancelledError).reason).toBe('Rate limit exceeded');
+    expect(inner.doGenerateCalls).toHaveLength(1);
+  });
 });
