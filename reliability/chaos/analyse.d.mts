@@ -25,6 +25,8 @@ export interface ChaosRun {
   stored: unknown;
   storeError: string | undefined;
   orchestratorUnhandled: number;
+  /** Whether the security scan refuses `text` outside the soak. Default: never. */
+  refusedOutsideSoak?: (text: string) => boolean;
 }
 
 /** Turns what the workers reported and what Redis holds into pass/fail checks, figures and notes. */

@@ -60,7 +60,15 @@ function explainUnreported(windows, failOpen, windowMs, limit, timeoutMs) {
   });
 }
 
-export function analyse({ settings, faults, workers, stored, storeError, orchestratorUnhandled }) {
+export function analyse({
+  settings,
+  faults,
+  workers,
+  stored,
+  storeError,
+  orchestratorUnhandled,
+  refusedOutsideSoak = () => false,
+}) {
   const notes = [];
   const calls = workers.flatMap(({ report }) => report?.calls ?? []);
   const limit = settings.rateLimit.requestsPerWindow;
@@ -72,6 +80,8 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
   let servedFromCache = 0;
   let rateLimited = 0;
   let wronglyCancelled = 0;
+  let benignRefused = 0;
+  let plainCalls = 0;
   let failed = 0;
   let injections = 0;
   let injectionsThrough = 0;
@@ -79,9 +89,7 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
   const examples = [];
   const example = (label, call) => {
     if (examples.length < 12)
-      examples.push(
-        `${label}: ${call.requestId} "${call.ranText ?? ''}" ${call.outcome} ${call.reason ?? ''}`,
-      );
+      examples.push(`${label}: ${call.requestId} "${call.text ?? ''}" ${call.outcome} ${call.reason ?? ''}`);
   };
   for (const call of calls) {
     if (call.kind === 'injection') {
@@ -104,6 +112,15 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
       call.rateLimit.decision === 'rejected';
     if (rejectedByLimit) {
       rateLimited += 1;
+      continue;
+    }
+    plainCalls += 1;
+    // The scan's own verdict on the text (it refuses it outside the soak too): a false positive of the detector,
+    // counted against its bound below, not a call the faults cancelled.
+    const refusedBySecurity = call.outcome === 'cancelled' && call.reason?.startsWith('Security violation');
+    if (refusedBySecurity && typeof call.text === 'string' && refusedOutsideSoak(call.text)) {
+      benignRefused += 1;
+      example('plain prompt the security scan refuses', call);
       continue;
     }
     shouldSucceed += 1;
@@ -261,6 +278,12 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
       pass: wronglyCancelled + refusedInPartialWindow === 0,
     },
     {
+      check: 'plain prompts the security scan refuses (also outside the soak)',
+      value: `${benignRefused} of ${plainCalls} (${((100 * benignRefused) / Math.max(1, plainCalls)).toFixed(2)} %)`,
+      expected: `≤ ${settings.maxBenignRefusedShare * 100} %`,
+      pass: benignRefused <= settings.maxBenignRefusedShare * plainCalls,
+    },
+    {
       check: 'injection attempts that got through',
       value: `${injectionsThrough} (of ${injections}; ${injectionsBlocked} blocked)`,
       expected: '0',
@@ -314,6 +337,7 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
     servedFromCache,
     rateLimited,
     wronglyCancelled,
+    benignRefused,
     refusedInPartialWindow,
     failed,
     injections,
