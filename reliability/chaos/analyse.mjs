@@ -31,7 +31,36 @@ function windowsOf(decisions, windowMs) {
   return windows;
 }
 
-export function analyse({ settings, faults, workers, stored, storeError, orchestratorUnhandled }) {
+/** The token-limit burst: admitted tokens within the limit plus the one overrun, and within one call of the limit. */
+function tokenBurstCheck(settings, answers) {
+  const { tokensPerWindow, overrun, processes, callsPerProcess } = settings.tokenBurst;
+  const reported = (answers ?? []).filter((answer) => answer.error === undefined && answer.exitCode === 0);
+  const admitted = reported.reduce((sum, answer) => sum + answer.admittedTokens, 0);
+  const largest = Math.max(0, ...reported.map((answer) => answer.largestCall));
+  const storeErrors = reported.reduce((sum, answer) => sum + answer.storeErrors, 0);
+  return {
+    check: `token limit: tokens admitted from ${processes} processes × ${callsPerProcess} concurrent calls on one key`,
+    value: answers
+      ? `${admitted} of ${tokensPerWindow} (${reported.map((answer) => answer.admittedTokens).join(' + ')}; ${storeErrors} store errors)`
+      : 'not run',
+    expected: `${tokensPerWindow - largest + 1}–${tokensPerWindow + overrun}`,
+    pass:
+      reported.length === processes &&
+      storeErrors === 0 &&
+      admitted <= tokensPerWindow + overrun &&
+      admitted > tokensPerWindow - largest,
+  };
+}
+
+export function analyse({
+  settings,
+  faults,
+  workers,
+  stored,
+  storeError,
+  tokenBurst,
+  orchestratorUnhandled,
+}) {
   const notes = [];
   const calls = workers.flatMap(({ report }) => report?.calls ?? []);
   const limit = settings.rateLimit.requestsPerWindow;
@@ -231,6 +260,7 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
       expected: 'exact (component and each user)',
       pass: costExact && pendingCostRecords === 0,
     },
+    tokenBurstCheck(settings, tokenBurst),
     {
       check: 'unhandled rejections / uncaught exceptions',
       value: String(unhandled),
