@@ -33,23 +33,55 @@ function windowsOf(decisions, windowMs) {
 
 /** The token-limit burst: admitted tokens within the limit plus the one overrun, and within one call of the limit. */
 function tokenBurstCheck(settings, answers) {
+  if (settings.tokenBurst === undefined) return [];
   const { tokensPerWindow, overrun, processes, callsPerProcess } = settings.tokenBurst;
   const reported = (answers ?? []).filter((answer) => answer.error === undefined && answer.exitCode === 0);
   const admitted = reported.reduce((sum, answer) => sum + answer.admittedTokens, 0);
   const largest = Math.max(0, ...reported.map((answer) => answer.largestCall));
   const storeErrors = reported.reduce((sum, answer) => sum + answer.storeErrors, 0);
-  return {
-    check: `token limit: tokens admitted from ${processes} processes × ${callsPerProcess} concurrent calls on one key`,
-    value: answers
-      ? `${admitted} of ${tokensPerWindow} (${reported.map((answer) => answer.admittedTokens).join(' + ')}; ${storeErrors} store errors)`
-      : 'not run',
-    expected: `${tokensPerWindow - largest + 1}–${tokensPerWindow + overrun}`,
-    pass:
-      reported.length === processes &&
-      storeErrors === 0 &&
-      admitted <= tokensPerWindow + overrun &&
-      admitted > tokensPerWindow - largest,
-  };
+  return [
+    {
+      check: `token limit: tokens admitted from ${processes} processes × ${callsPerProcess} concurrent calls on one key`,
+      value: answers
+        ? `${admitted} of ${tokensPerWindow} (${reported.map((answer) => answer.admittedTokens).join(' + ')}; ${storeErrors} store errors)`
+        : 'not run',
+      expected: `${tokensPerWindow - largest + 1}–${tokensPerWindow + overrun}`,
+      pass:
+        reported.length === processes &&
+        storeErrors === 0 &&
+        admitted <= tokensPerWindow + overrun &&
+        admitted > tokensPerWindow - largest,
+    },
+  ];
+}
+
+/**
+ * Pairs each window's counts that no decision reported with calls admitted on a store error (their command timed out
+ * on the client, yet Redis may still have run it: one increment for one admitted call). A call can be counted in
+ * a window when its command could have run there: not before the call started, not later than one window length
+ * after the client gave up. Each call is used once; windows are served in time order, calls that must land
+ * soonest first. Returns, per window, how many of its unreported counts such calls explain.
+ */
+function explainUnreported(windows, failOpen, windowMs, limit, timeoutMs) {
+  const candidates = failOpen
+    .map((call) => ({ from: call.startMs, to: call.endMs + windowMs, used: false }))
+    .sort((a, b) => a.to - b.to);
+  return windows.map((window) => {
+    const unreported = Math.max(0, limit - window.admitted.length);
+    if (window.rejected.length === 0 || unreported === 0) return 0;
+    // The window began one window length before its end; its real end is at most one store timeout after the
+    // latest estimate (an estimate counts from when the command was sent, not when Redis ran it).
+    const from = window.firstEnd - windowMs;
+    const to = window.lastEnd + timeoutMs;
+    let explained = 0;
+    for (const candidate of candidates) {
+      if (explained === unreported) break;
+      if (candidate.used || candidate.to < from || candidate.from > to) continue;
+      candidate.used = true;
+      explained += 1;
+    }
+    return explained;
+  });
 }
 
 export function analyse({
@@ -120,16 +152,23 @@ export function analyse({
   }
 
   // Rate limit: per key and window, admissions decided by Redis never exceed the limit, and a window whose
-  // calls were refused was full (outside the outages, where a command that timed out may still count later).
+  // calls were refused was full. Full counts the calls admitted on a store error whose command Redis still ran
+  // (it timed out on the client, then ran late): one increment each, for a call that was admitted. Windows near
+  // an outage are not judged: there a command may run long after its call gave up.
   const byKey = new Map();
+  const failOpenByKey = new Map();
   let storeErrorAdmissions = 0;
   let notConsulted = 0;
   for (const call of calls) {
     const { rateLimit } = call;
-    if (rateLimit.decision === 'store_error') storeErrorAdmissions += 1;
+    const key = `chaos-agent:${call.userId}`;
+    if (rateLimit.decision === 'store_error') {
+      storeErrorAdmissions += 1;
+      if (!failOpenByKey.has(key)) failOpenByKey.set(key, []);
+      failOpenByKey.get(key).push(call);
+    }
     if (rateLimit.decision === 'not_consulted' && call.kind !== 'injection') notConsulted += 1;
     if (rateLimit.windowEnd === null || rateLimit.windowEnd === undefined) continue;
-    const key = `chaos-agent:${call.userId}`;
     if (!byKey.has(key)) byKey.set(key, []);
     byKey.get(key).push({ ...rateLimit, requestId: call.requestId });
   }
@@ -138,8 +177,17 @@ export function analyse({
   let countCollisions = 0;
   let refusedInPartialWindow = 0;
   let fullestWindow = 0;
+  let failOpenCounted = 0;
   for (const [key, decisions] of byKey) {
-    for (const window of windowsOf(decisions, windowMs)) {
+    const windows = windowsOf(decisions, windowMs);
+    const explained = explainUnreported(
+      windows,
+      failOpenByKey.get(key) ?? [],
+      windowMs,
+      limit,
+      settings.rateLimit.storeTimeoutMs,
+    );
+    for (const [index, window] of windows.entries()) {
       windowCount += 1;
       const admitted = window.admitted.length;
       fullestWindow = Math.max(fullestWindow, admitted);
@@ -151,11 +199,15 @@ export function analyse({
       if (counts.size !== admitted) countCollisions += admitted - counts.size;
       const span = { from: window.firstEnd - windowMs - windowMs, to: window.lastEnd + windowMs };
       const nearFault = faults.some((fault) => fault.from <= span.to && fault.to >= span.from);
-      if (window.rejected.length > 0 && admitted < limit && !nearFault) {
+      const failOpen = explained[index];
+      if (window.rejected.length > 0 && admitted + failOpen < limit && !nearFault) {
         refusedInPartialWindow += window.rejected.length;
         notes.push(
-          `rate limit: ${window.rejected.length} calls of ${key} refused in a window with only ${admitted} admissions`,
+          `rate limit: ${window.rejected.length} calls of ${key} refused in a window with only ${admitted} admissions` +
+            ` and ${failOpen} calls admitted on a store error that could have counted there`,
         );
+      } else if (!nearFault) {
+        failOpenCounted += failOpen;
       }
     }
   }
@@ -260,7 +312,7 @@ export function analyse({
       expected: 'exact (component and each user)',
       pass: costExact && pendingCostRecords === 0,
     },
-    tokenBurstCheck(settings, tokenBurst),
+    ...tokenBurstCheck(settings, tokenBurst),
     {
       check: 'unhandled rejections / uncaught exceptions',
       value: String(unhandled),
@@ -305,6 +357,7 @@ export function analyse({
     overLimit,
     countCollisions,
     storeErrorAdmissions,
+    failOpenCounted,
     notConsulted,
     expectedCost,
     stored,

@@ -39,7 +39,7 @@ async function run(call) {
   const { estimate, usage } = planned(call);
   // Spread over a few ms, so that the processes' calls interleave at Redis instead of arriving one process after
   // the other.
-  await sleep(call % 17);
+  await sleep((call % 100) * 2);
   const before = new HookContext({
     hookPoint: HookPoint.BeforeAgentExecution,
     componentId: componentId('chaos-burst', 'agent'),

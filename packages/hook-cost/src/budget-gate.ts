@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { estimateTokens, type HookContext, HookResult, type Logger } from '@llmspell/core';
 import type { BudgetCalendar, PeriodRef } from './budget-period.js';
 import type { BudgetCheck, CostStore } from './cost-store.js';
-import { picoToUsd, usdToPico } from './money.js';
+import { parseUsd, picoToUsd } from './money.js';
 import type { PriceBook } from './price-book.js';
 import { callCost } from './service-tiers.js';
 import { reportStoreError } from './store-error-report.js';
@@ -67,7 +67,15 @@ export class BudgetGate {
       checks.push({ scope: 'user', name: userId, budgetPicoUsd: userBudgetPicoUsd });
     }
     if (checks.length === 0) return HookResult.continue();
-    const amountPicoUsd = this.#estimate(context);
+    const estimate = this.#estimate(context);
+    if (typeof estimate === 'string') {
+      context.metrics.increment('cost_budget_rejections', 1, { scope: 'estimate' });
+      return HookResult.cancel(`Budget check refused: metadata.maxCostUsd ${estimate}`);
+    }
+    // A reservation never exceeds the budget it is checked against: however large a caller's estimate, it
+    // holds at most that budget while the call runs, so it cannot lock other callers out beyond it.
+    let amountPicoUsd = estimate;
+    for (const check of checks) if (amountPicoUsd > check.budgetPicoUsd) amountPicoUsd = check.budgetPicoUsd;
     const id = randomUUID();
     const period = this.#options.calendar?.at(Date.now());
     try {
@@ -129,16 +137,16 @@ export class BudgetGate {
     return HookResult.continue();
   }
 
-  /** `metadata.maxCostUsd`, else the cost of `estimateTokens(data)` (needs a requested maximum output). */
-  #estimate(context: HookContext): bigint {
+  /**
+   * `metadata.maxCostUsd`, else the cost of `estimateTokens(data)` (needs a requested maximum output); a
+   * string saying what is wrong when `metadata.maxCostUsd` is not a USD amount (parsed in linear time, within
+   * core's decimal bounds: `'1e99999999999'` is refused at once).
+   */
+  #estimate(context: HookContext): bigint | string {
     const maxCostUsd = context.metadata.maxCostUsd;
     if (maxCostUsd !== undefined) {
-      const pico = usdToPico(maxCostUsd);
-      if (pico !== undefined) return pico;
-      this.#options.logger.warn(
-        { maxCostUsd },
-        'metadata.maxCostUsd is not a non-negative USD amount; ignored',
-      );
+      const parsed = parseUsd(maxCostUsd);
+      return parsed.ok ? parsed.value : parsed.problem;
     }
     const { data } = context;
     const model = stringField(data.model);

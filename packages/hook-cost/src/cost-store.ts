@@ -87,6 +87,11 @@ export interface CostStore {
   names(scope: CostScope): Promise<string[]>;
   /** One page of names from `cursor` (the store's own format; its first page has cursor undefined). Optional. */
   namesPage?(scope: CostScope, cursor?: string, count?: number): Promise<NamesPage>;
+  /**
+   * Every name's lifetime totals (or one period's) at once, for a store that holds them in memory: what
+   * `report()` prefers to a `totals()` call per name. Optional.
+   */
+  allTotals?(scope: CostScope, period?: PeriodRef): Promise<Iterable<[string, StoredTotals]>>;
   close(): Promise<void>;
   /**
    * True when the store keeps totals per period (`UsageRecord.period`, `ReservationRequest.period`): required

@@ -63,6 +63,19 @@ export class TotalsReader {
     const scope = query.scope ?? 'component';
     const period = this.#periodOf(query);
     const store = this.#store;
+    if (store.allTotals !== undefined) {
+      const report: Record<string, CostTotals> = {};
+      for (const [name, totals] of await store.allTotals(scope, period)) {
+        // Defined, not assigned: a user named '__proto__' is a key like any other.
+        Object.defineProperty(report, name, {
+          value: this.#present(totals, period),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return report;
+    }
     const entries: [string, CostTotals][] = [];
     const add = async (names: string[]) => {
       // One page of names at a time, so a store with any number of names never gets them all at once.
@@ -88,7 +101,15 @@ export class TotalsReader {
   }
 
   #present(totals: StoredTotals, period?: PeriodRef): CostTotals {
-    const presented: CostTotals = { ...totals, costUsd: picoToUsd(totals.costPicoUsd) };
+    const { calls, inputTokens, outputTokens, unpricedCalls, costPicoUsd } = totals;
+    const presented: CostTotals = {
+      calls,
+      inputTokens,
+      outputTokens,
+      unpricedCalls,
+      costPicoUsd,
+      costUsd: picoToUsd(costPicoUsd),
+    };
     if (period !== undefined) {
       presented.period = {
         id: period.id,
