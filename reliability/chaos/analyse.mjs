@@ -92,6 +92,7 @@ export function analyse({
   storeError,
   tokenBurst,
   orchestratorUnhandled,
+  refusedOutsideSoak = () => false,
 }) {
   const notes = [];
   const calls = workers.flatMap(({ report }) => report?.calls ?? []);
@@ -104,6 +105,8 @@ export function analyse({
   let servedFromCache = 0;
   let rateLimited = 0;
   let wronglyCancelled = 0;
+  let benignRefused = 0;
+  let plainCalls = 0;
   let failed = 0;
   let injections = 0;
   let injectionsThrough = 0;
@@ -111,9 +114,7 @@ export function analyse({
   const examples = [];
   const example = (label, call) => {
     if (examples.length < 12)
-      examples.push(
-        `${label}: ${call.requestId} "${call.ranText ?? ''}" ${call.outcome} ${call.reason ?? ''}`,
-      );
+      examples.push(`${label}: ${call.requestId} "${call.text ?? ''}" ${call.outcome} ${call.reason ?? ''}`);
   };
   for (const call of calls) {
     if (call.kind === 'injection') {
@@ -136,6 +137,15 @@ export function analyse({
       call.rateLimit.decision === 'rejected';
     if (rejectedByLimit) {
       rateLimited += 1;
+      continue;
+    }
+    plainCalls += 1;
+    // The scan's own verdict on the text (it refuses it outside the soak too): a false positive of the detector,
+    // counted against its bound below, not a call the faults cancelled.
+    const refusedBySecurity = call.outcome === 'cancelled' && call.reason?.startsWith('Security violation');
+    if (refusedBySecurity && typeof call.text === 'string' && refusedOutsideSoak(call.text)) {
+      benignRefused += 1;
+      example('plain prompt the security scan refuses', call);
       continue;
     }
     shouldSucceed += 1;
@@ -293,6 +303,12 @@ export function analyse({
       pass: wronglyCancelled + refusedInPartialWindow === 0,
     },
     {
+      check: 'plain prompts the security scan refuses (also outside the soak)',
+      value: `${benignRefused} of ${plainCalls} (${((100 * benignRefused) / Math.max(1, plainCalls)).toFixed(2)} %)`,
+      expected: `≤ ${settings.maxBenignRefusedShare * 100} %`,
+      pass: benignRefused <= settings.maxBenignRefusedShare * plainCalls,
+    },
+    {
       check: 'injection attempts that got through',
       value: `${injectionsThrough} (of ${injections}; ${injectionsBlocked} blocked)`,
       expected: '0',
@@ -347,6 +363,7 @@ export function analyse({
     servedFromCache,
     rateLimited,
     wronglyCancelled,
+    benignRefused,
     refusedInPartialWindow,
     failed,
     injections,

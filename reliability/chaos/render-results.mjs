@@ -94,8 +94,13 @@ ${result.notes.length > 0 ? `Notes from this run:\n\n${result.notes.map((note) =
 ## How the checks are made
 
 - **Should have succeeded**: every non-injection call, except those the rate limiter refused with its own
-  window decision. Succeeded means the call resolved with the right answer for its prompt.
-- **Wrongly cancelled**: a non-injection call cancelled for any other reason, plus refusals in a window that was
+  window decision and those the security scan refuses outside the soak too (next item). Succeeded means the call resolved with the right answer for its prompt.
+- **Plain prompts the security scan refuses**: a non-injection call the security hook refused whose text a fresh
+  hook with the same config also refuses outside the soak: the detector's judgement of that text (the
+  classifier's false positives, measured on public data in \`packages/hook-security\`), not a fault. At most
+  ${settings.maxBenignRefusedShare * 100} % of the plain calls may be refused so; each is listed in the notes.
+- **Wrongly cancelled**: a non-injection call cancelled for any other reason (a security refusal the scan does
+  not repeat outside the soak included), plus refusals in a window that was
   not full. A window is full when its admissions plus the calls admitted on a store error that Redis still
   counted there reach the limit: a command that timed out on the client (the call is admitted, fail-open) may
   run in Redis a moment later, and then it holds one of the window's counts. Such a call is matched to at most

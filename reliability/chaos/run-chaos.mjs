@@ -12,6 +12,7 @@ import { RedisCostStore } from '@llmspell/hook-cost';
 import { startRedisServer } from '@llmspell/testing';
 import { analyse } from './analyse.mjs';
 import { renderResults, renderTable } from './render-results.mjs';
+import { createSecurityHook } from './security-hook.mjs';
 import { settings } from './settings.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -243,6 +244,7 @@ await store.close();
 await redis.stop();
 rmSync(workDirectory, { recursive: true, force: true });
 
+const securityHook = createSecurityHook();
 const result = analyse({
   settings,
   faults,
@@ -258,6 +260,7 @@ const result = analyse({
   storeError,
   tokenBurst,
   orchestratorUnhandled: ownUnhandled,
+  refusedOutsideSoak: (text) => securityHook.validate({ text }).length > 0,
 });
 
 const elapsedMs = Date.now() - runStartedAt;

@@ -15,6 +15,11 @@ export const settings = {
   /** Shares of each kind of call (the rest are unique benign prompts). */
   repeatedShare: 0.25,
   injectionShare: 0.15,
+  /**
+   * The largest share of the plain prompts the security scan may refuse (the same verdict outside the soak): its
+   * classifier flags 0.3–1.1 % of benign prompts in the hook-security evaluation on public data.
+   */
+  maxBenignRefusedShare: 0.01,
   /** Users the calls are spread over; the rate limit is per (component, user) across all workers. */
   users: ['ann', 'bob', 'cem'],
   rateLimit: { requestsPerWindow: 25, windowMs: 1_000, storeTimeoutMs: 250 },
