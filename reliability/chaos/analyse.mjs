@@ -31,6 +31,30 @@ function windowsOf(decisions, windowMs) {
   return windows;
 }
 
+/** The token-limit burst: admitted tokens within the limit plus the one overrun, and within one call of the limit. */
+function tokenBurstCheck(settings, answers) {
+  if (settings.tokenBurst === undefined) return [];
+  const { tokensPerWindow, overrun, processes, callsPerProcess } = settings.tokenBurst;
+  const reported = (answers ?? []).filter((answer) => answer.error === undefined && answer.exitCode === 0);
+  const admitted = reported.reduce((sum, answer) => sum + answer.admittedTokens, 0);
+  const largest = Math.max(0, ...reported.map((answer) => answer.largestCall));
+  const storeErrors = reported.reduce((sum, answer) => sum + answer.storeErrors, 0);
+  return [
+    {
+      check: `token limit: tokens admitted from ${processes} processes × ${callsPerProcess} concurrent calls on one key`,
+      value: answers
+        ? `${admitted} of ${tokensPerWindow} (${reported.map((answer) => answer.admittedTokens).join(' + ')}; ${storeErrors} store errors)`
+        : 'not run',
+      expected: `${tokensPerWindow - largest + 1}–${tokensPerWindow + overrun}`,
+      pass:
+        reported.length === processes &&
+        storeErrors === 0 &&
+        admitted <= tokensPerWindow + overrun &&
+        admitted > tokensPerWindow - largest,
+    },
+  ];
+}
+
 /**
  * Pairs each window's counts that no decision reported with calls admitted on a store error (their command timed out
  * on the client, yet Redis may still have run it: one increment for one admitted call). A call can be counted in
@@ -66,6 +90,7 @@ export function analyse({
   workers,
   stored,
   storeError,
+  tokenBurst,
   orchestratorUnhandled,
   refusedOutsideSoak = () => false,
 }) {
@@ -303,6 +328,7 @@ export function analyse({
       expected: 'exact (component and each user)',
       pass: costExact && pendingCostRecords === 0,
     },
+    ...tokenBurstCheck(settings, tokenBurst),
     {
       check: 'unhandled rejections / uncaught exceptions',
       value: String(unhandled),

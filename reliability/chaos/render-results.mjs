@@ -113,6 +113,11 @@ ${result.notes.length > 0 ? `Notes from this run:\n\n${result.notes.map((note) =
   store failed (\`onStoreError: 'allow'\`, the default) are counted separately: they are the configured fail-open
   behaviour, not admissions by the limiter, so the above-the-limit check leaves them out (the full-window check
   above counts those whose command Redis still ran).
+- **Token limit**: once Redis is back from the pause, while the workers keep calling, ${settings.tokenBurst.processes} fresh processes
+  each fire ${settings.tokenBurst.callsPerProcess} concurrent calls of known usage (100–599 tokens, estimated exactly) at one key of a
+  \`RateLimitingHook\` with \`tokensPerWindow: ${settings.tokenBurst.tokensPerWindow}\` on the same Redis; one call uses ${settings.tokenBurst.overrun} tokens more than it
+  estimated. The tokens of the admitted calls must stay within the limit plus that overrun, and reach the limit
+  within one call (more than the limit minus the largest call), with no store error.
 - **Cost**: the component's and every user's totals read from Redis after all workers flushed and exited must
   equal, exactly (integer pico-dollars, calls and tokens), the sum over the calls whose operation ran.
   Redis runs with an append-only file and \`appendfsync always\` so that the SIGKILL loses no acknowledged write;

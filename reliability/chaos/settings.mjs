@@ -31,6 +31,19 @@ export const settings = {
    * open their circuits.
    */
   executor: { defaultTimeoutMs: 1_000 },
+  /**
+   * The token-limit burst, run once Redis is back from the pause while the workers keep calling: `processes` fresh
+   * processes fire `callsPerProcess` concurrent calls of known usage each at one key with `tokensPerWindow`; one
+   * call uses `overrun` tokens more than it estimated.
+   */
+  tokenBurst: {
+    processes: 3,
+    callsPerProcess: 200,
+    tokensPerWindow: 20_000,
+    windowMs: 60_000,
+    overrun: 450,
+    storeTimeoutMs: 2_000,
+  },
   /** Share of all calls done when Redis is killed, and when it is paused (SIGSTOP). */
   killAtProgress: 0.25,
   pauseAtProgress: 0.6,

@@ -89,6 +89,45 @@ describe('chaos analysis of rate-limit refusals', () => {
   });
 });
 
+describe('chaos analysis of the token-limit burst', () => {
+  const burstSettings = {
+    ...settings,
+    tokenBurst: { processes: 3, callsPerProcess: 200, tokensPerWindow: 20_000, overrun: 450 },
+  };
+  function tokenCheck(tokenBurst: Record<string, unknown>[]) {
+    const result = analyse({
+      settings: burstSettings,
+      faults: [],
+      workers: [],
+      stored: undefined,
+      storeError: undefined,
+      tokenBurst,
+      orchestratorUnhandled: 0,
+    });
+    return result.checks.find((check) => check.check.startsWith('token limit'));
+  }
+  const report = (admittedTokens: number, storeErrors = 0) => ({
+    admittedTokens,
+    largestCall: 599,
+    storeErrors,
+    exitCode: 0,
+  });
+
+  it('passes admitted tokens between the limit minus one call and the limit plus the overrun', () => {
+    expect(tokenCheck([report(7_000), report(7_000), report(6_450)])?.pass).toBe(true);
+    expect(tokenCheck([report(7_000), report(7_000), report(5_402)])?.pass).toBe(true);
+  });
+
+  it('fails tokens above the limit plus the overrun, too few, a store error or a missing report', () => {
+    expect(tokenCheck([report(7_000), report(7_000), report(6_451)])?.pass).toBe(false);
+    expect(tokenCheck([report(7_000), report(7_000), report(5_401)])?.pass).toBe(false);
+    expect(tokenCheck([report(7_000), report(7_000), report(6_000, 1)])?.pass).toBe(false);
+    expect(tokenCheck([report(10_000), report(10_000), { exitCode: 1, error: 'no report' }])?.pass).toBe(
+      false,
+    );
+  });
+});
+
 describe('chaos analysis of security refusals of plain prompts', () => {
   const plain = (index: number, refused: boolean) => ({
     ...call(index * 1_000, { decision: 'admitted', count: 1, windowEnd: index * 1_000 + 1_000 }),
