@@ -1,5 +1,5 @@
-import type { EventSink, MetricsRecorder } from '@llmspell/core';
-import { createTool, HookExecutor } from '@llmspell/executor';
+import { componentId, type EventSink, HookPoint, type MetricsRecorder } from '@llmspell/core';
+import { HookExecutor, Operation, type OperationSpec } from '@llmspell/executor';
 import type { HookRegistry } from '@llmspell/registry';
 import type { Tool } from 'ai';
 import { validateToolOptions } from './validate-options.js';
@@ -33,6 +33,15 @@ export interface HookedToolOptions {
 
 type Execute = (input: unknown, options: ToolExecutionOptions) => unknown;
 
+const toolPoints = {
+  before: HookPoint.BeforeToolExecution,
+  after: HookPoint.AfterToolExecution,
+  error: HookPoint.ToolError,
+} as const;
+
+/** Tool calls map nothing: the arguments are `data.input`, the result `data.output`. */
+const toolMapping = {};
+
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return (
     value !== null &&
@@ -60,22 +69,25 @@ async function finalOutput(value: unknown): Promise<unknown> {
 export function hookedTool<T extends Tool>(tool: T, options: HookedToolOptions): T {
   validateToolOptions(tool, options);
   const { registry, name, events, metrics, metadata } = options;
-  const executor = options.executor ?? new HookExecutor(registry, { events, metrics });
+  const spec: OperationSpec = {
+    componentId: componentId(name, 'tool'),
+    points: toolPoints,
+    executor: options.executor ?? new HookExecutor(registry, { events, metrics }),
+    events,
+    metrics,
+    redirectTargets: [],
+  };
   const execute = tool.execute as Execute;
-  const hookedExecute = (input: unknown, callOptions: ToolExecutionOptions): Promise<unknown> => {
-    const component = createTool<unknown, unknown>({
-      name,
-      registry,
-      executor,
-      events,
-      metrics,
-      execute: (args) => finalOutput(execute.call(tool, args, callOptions)),
-    });
+  const hookedExecute = async (input: unknown, callOptions: ToolExecutionOptions): Promise<unknown> => {
+    const signal = callOptions.abortSignal;
+    signal?.throwIfAborted();
     const base = typeof metadata === 'function' ? metadata({ input, options: callOptions }) : metadata;
-    return component.execute(input, {
+    const operation = new Operation<unknown>(spec, toolMapping, {
+      data: { input },
       metadata: { ...base, toolCallId: callOptions.toolCallId },
-      signal: callOptions.abortSignal,
+      signal,
     });
+    return operation.call(() => finalOutput(execute.call(tool, operation.data.input, callOptions)));
   };
   return { ...tool, execute: hookedExecute };
 }

@@ -24,8 +24,9 @@ export interface HooksMiddlewareOptions {
   /** The recorder every call's context carries, for hook metrics. Default: a no-op. */
   metrics?: MetricsRecorder;
   /**
-   * `context.metadata` (userId, tenantId …): an object for every call, or a function of the call. String entries
-   * of the call's `providerOptions.llmspell` are added on top. Default: {}.
+   * `context.metadata` (userId, tenantId …): an object for every call, or a function of the call. It is laid over
+   * the string entries of the call's `providerOptions.llmspell`: keys set here win, so a client cannot spoof them.
+   * Default: {}.
    */
   metadata?: Record<string, string> | ((call: ModelCallInfo) => Record<string, string>);
   /** Models a `redirect` result may name, by target. Default: none (a redirect throws UnknownRedirectTargetError). */

@@ -66,8 +66,20 @@ describe('hooksMiddleware with the cache hook (memory store)', () => {
     await generateText({ model, prompt: 'Say bye' });
     await generateText({ model, system: 'Answer in French.', prompt: 'Say hi' });
     await generateText({ model, prompt: 'Say hi', temperature: 0 });
-    await generateText({ model, prompt: 'Say hi', providerOptions: { llmspell: { userId: 'u-9' } } });
+    await generateText({ model, prompt: 'Say hi', providerOptions: { llmspell: { requestId: 'r-9' } } });
     expect(inner.doGenerateCalls).toHaveLength(4);
+  });
+
+  it('keeps users apart: another userId misses, the same userId hits', async () => {
+    const { inner, model } = await cached();
+    const as = (userId: string) => ({ providerOptions: { llmspell: { userId } } });
+    const alice = await generateText({ model, prompt: 'What is my balance?', ...as('alice') });
+    const bob = await generateText({ model, prompt: 'What is my balance?', ...as('bob') });
+    const aliceAgain = await generateText({ model, prompt: 'What is my balance?', ...as('alice') });
+    expect(inner.doGenerateCalls).toHaveLength(2);
+    expect(bob.providerMetadata?.llmspell?.answeredBy).not.toBe('cache');
+    expect(aliceAgain.text).toBe(alice.text);
+    expect(aliceAgain.providerMetadata).toMatchObject({ llmspell: { answeredBy: 'cache' } });
   });
 
   it('caches a stream and replays it: the model streams once', async () => {
@@ -191,5 +203,25 @@ describe('hooksMiddleware with the rate-limit hook', () => {
     await next.stream.cancel();
     const last = await model.doStream(options);
     await last.stream.cancel();
+  });
+
+  it('keeps a client that spoofs userId in providerOptions.llmspell under the per-user limit the server set', async () => {
+    const limiter = new RateLimitingHook({ requestsPerWindow: 1, windowMs: 60_000, byUser: true });
+    const registry = await registryWith([[limiter, Priority.High, lifecycle]]);
+    const inner = echoModel();
+    // The server knows who is calling and says so; the client may still send providerOptions.
+    const model = wrapLanguageModel({
+      model: inner,
+      middleware: hooksMiddleware({ registry, metadata: { userId: 'mallory' } }),
+    });
+    await generateText({ model, prompt: 'first' });
+    const spoofed = await generateText({
+      model,
+      prompt: 'second, as someone else',
+      providerOptions: { llmspell: { userId: 'alice', tenantId: 'acme' } },
+    }).catch((error: unknown) => error);
+    expect(spoofed).toBeInstanceOf(HookCancelledError);
+    expect((spoofed as HookCancelledError).reason).toBe('Rate limit exceeded');
+    expect(inner.doGenerateCalls).toHaveLength(1);
   });
 });

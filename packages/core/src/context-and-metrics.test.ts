@@ -73,6 +73,36 @@ describe('HookContext', () => {
     expect(plain.withSignal(controller.signal).abortable).toBe(true);
   });
 
+  it('detach() cuts a view off: its later writes, also into objects it holds, reach nothing live', () => {
+    const input = { text: 'hello', tags: ['a'] };
+    const context = new HookContext({
+      hookPoint: 'BeforeAgentExecution',
+      componentId: agent,
+      data: { input },
+      metadata: { userId: 'u1' },
+    });
+    context.state.set('permit', 1);
+    const live = context.child('AfterAgentExecution');
+    const abandoned = context.withSignal(new AbortController().signal);
+    const held = abandoned.data.input as typeof input;
+    abandoned.detach();
+    held.text = 'rewritten by a late hook';
+    held.tags.push('late');
+    abandoned.data.output = 'late output';
+    (abandoned.data.input as typeof input).text = 'rewritten again';
+    abandoned.metadata.userId = 'spoofed';
+    abandoned.state.set('permit', 2);
+    abandoned.state.set('late', true);
+    for (const view of [context, live]) {
+      expect(view.data).toEqual({ input: { text: 'hello', tags: ['a'] } });
+      expect(view.metadata).toEqual({ userId: 'u1' });
+      expect([...view.state]).toEqual([['permit', 1]]);
+    }
+    live.data.output = 'from a live hook';
+    expect(context.data.output).toBe('from a live hook');
+    expect(abandoned.data.output).toBe('late output');
+  });
+
   it('emitEvent stamps correlation id, component and hook point', () => {
     const events = new EventBus();
     const context = new HookContext({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ComponentId } from './component-id.js';
+import { copyPlainData } from './copy-plain-data.js';
 import type { EventSink } from './events.js';
 import type { HookPoint } from './hook-point.js';
 import { type MetricsRecorder, noopMetrics } from './metrics.js';
@@ -27,6 +28,7 @@ export interface HookContextInit {
 interface SharedPayload {
   data: Record<string, unknown>;
   metadata: Record<string, string>;
+  state: Map<string, unknown>;
 }
 
 type SignalSource = AbortSignal | (() => AbortSignal) | undefined;
@@ -41,11 +43,10 @@ const derive = Symbol('derive');
 export class HookContext {
   readonly hookPoint: HookPoint;
   readonly componentId: ComponentId;
-  readonly state: Map<string, unknown>;
   readonly correlationId: string;
   readonly timestamp: Date;
   readonly metrics: MetricsRecorder;
-  readonly #payload: SharedPayload;
+  #payload: SharedPayload;
   readonly #events: EventSink | undefined;
   #signal: SignalSource;
 
@@ -63,7 +64,6 @@ export class HookContext {
       const hookPoint = derivedPoint!;
       this.hookPoint = hookPoint;
       this.componentId = parent.componentId;
-      this.state = parent.state;
       this.correlationId = parent.correlationId;
       this.timestamp = hookPoint === parent.hookPoint ? parent.timestamp : new Date();
       this.metrics = parent.metrics;
@@ -80,12 +80,11 @@ export class HookContext {
     }
     this.hookPoint = init.hookPoint;
     this.componentId = init.componentId;
-    this.state = init.state ?? new Map();
     this.correlationId = init.correlationId ?? randomUUID();
     this.timestamp = new Date();
     this.metrics = init.metrics ?? noopMetrics;
     this.#events = init.events;
-    this.#payload = { data: init.data ?? {}, metadata: init.metadata ?? {} };
+    this.#payload = { data: init.data ?? {}, metadata: init.metadata ?? {}, state: init.state ?? new Map() };
     this.#signal = init.signal;
   }
 
@@ -105,6 +104,11 @@ export class HookContext {
 
   set metadata(value: Record<string, string>) {
     this.#payload.metadata = value;
+  }
+
+  /** Shared by every hook point of one operation (Before → After → Error): permits, keys, reservations … */
+  get state(): Map<string, unknown> {
+    return this.#payload.state;
   }
 
   /** Aborts on the caller's abort, or (inside the executor) on this hook's own timeout. */
@@ -152,5 +156,20 @@ export class HookContext {
    */
   withSignal(signal: AbortSignal | (() => AbortSignal)): HookContext {
     return new HookContext(derive, this, this.hookPoint, signal);
+  }
+
+  /**
+   * Cuts this view off from its operation, for a hook the executor stopped waiting for (it timed out, or its
+   * point ended without it). The operation carries on with copies of `data` (plain objects and arrays copied
+   * deeply), `metadata` and `state` (a new map holding the same values); this view keeps the originals, so what
+   * the abandoned hook writes from now on — through the view or into objects it already holds — reaches
+   * nothing the operation, later hooks or the caller read.
+   */
+  detach(): void {
+    const shared = this.#payload;
+    this.#payload = { data: shared.data, metadata: shared.metadata, state: shared.state };
+    shared.data = copyPlainData(shared.data);
+    shared.metadata = { ...shared.metadata };
+    shared.state = new Map(shared.state);
   }
 }

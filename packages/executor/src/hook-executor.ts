@@ -1,11 +1,12 @@
 import { type HookContext, type HookPoint, HookResult, silentLogger } from '@llmspell/core';
 import type { HookRegistry, RegisteredHook } from '@llmspell/registry';
 import { type CircuitBreakerConfig, resolveCircuitBreakerConfig } from './circuit-breaker.js';
+import type { DispatchEnvironment } from './dispatch-environment.js';
 import type { ExecutionOutcome } from './execution-outcome.js';
 import { type HookExecutorOptions, validateExecutorOptions } from './executor-options.js';
 import { HookSlot } from './hook-slot.js';
 import type { HookStats } from './hook-stats.js';
-import { type DispatchEnvironment, PointRun } from './point-run.js';
+import { PointRun } from './point-run.js';
 import { Watchdog } from './watchdog.js';
 
 const CONTINUE = HookResult.continue();
@@ -54,14 +55,59 @@ export class HookExecutor {
       );
     }
     try {
-      const hooks = this.#registry.hooksFor(point);
-      if (hooks.length === 0) return Promise.resolve({ result: CONTINUE, records: [] });
-      const run = new PointRun(this.#environment, point, context, hooks, this.#plan(point, hooks));
-      const outcome = run.start();
+      const outcome = this.dispatch(point, context);
       return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * @internal `execute` for the lifecycle: the outcome itself when every hook answered synchronously (no promise
+   * to await per stream delta), else a promise of it. `context` must be a HookContext.
+   */
+  dispatch(point: HookPoint, context: HookContext): ExecutionOutcome | Promise<ExecutionOutcome> {
+    const hooks = this.#registry.hooksFor(point);
+    if (hooks.length === 0) return { result: CONTINUE, records: [] };
+    return new PointRun(this.#environment, point, context, hooks, this.#plan(point, hooks)).start();
+  }
+
+  /**
+   * @internal The Error point as cleanup: every hook at `point` except those whose ids are in `skip` (they
+   * already saw this end of the call) runs, and no result stops the run. Never rejects.
+   */
+  cleanup(point: HookPoint, context: HookContext, skip?: ReadonlySet<string>): Promise<ExecutionOutcome> {
+    try {
+      let hooks = this.#registry.hooksFor(point);
+      if (hooks.length === 0) return Promise.resolve({ result: CONTINUE, records: [] });
+      let plan = this.#plan(point, hooks);
+      if (skip !== undefined && skip.size > 0) {
+        const kept = hooks.flatMap((entry, index) => (skip.has(entry.id) ? [] : [index]));
+        hooks = kept.map((index) => hooks[index]!);
+        plan = kept.map((index) => plan[index]!);
+      }
+      const run = new PointRun(this.#environment, point, context, hooks, plan);
+      run.runsAll = true;
+      return Promise.resolve(run.start());
+    } catch (error) {
+      this.#environment.logger.warn({ error, hookPoint: point }, 'The cleanup run of the Error point failed');
+      return Promise.resolve({ result: CONTINUE, records: [] });
+    }
+  }
+
+  /**
+   * @internal How many characters the hooks at a stream point hold back (the largest `streamHoldBackChars`
+   * among them), or -1 when no hook is registered there.
+   */
+  holdBackAt(point: HookPoint): number {
+    const hooks = this.#registry.hooksFor(point);
+    if (hooks.length === 0) return -1;
+    let holdBack = 0;
+    for (const entry of hooks) {
+      const chars = entry.metadata.streamHoldBackChars;
+      if (chars !== undefined && chars > holdBack) holdBack = chars;
+    }
+    return holdBack;
   }
 
   /** Counters, recent duration percentiles and circuit state per (hook id, point), for every hook run so far. */

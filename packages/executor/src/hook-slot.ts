@@ -27,15 +27,15 @@ export class HookSlot {
   /** `metadata().slowCallMs`, when the hook gives a usable one; else the breaker's own threshold applies. */
   slowCallMs: number | undefined;
   failOpen = true;
-  calls = 0;
-  failures = 0;
-  timeouts = 0;
-  skips = 0;
-  timedCalls = 0;
+  #calls = 0;
+  #failures = 0;
+  #timeouts = 0;
+  #skips = 0;
+  #timedCalls = 0;
   /** Calls left until the next sampled (timed) sync call; the first call is timed. */
-  untilSample = 1;
+  #untilSample = 1;
   /** Time every call: the last measured call was slow or went async. */
-  alwaysTime = false;
+  #alwaysTime = false;
   /** The latest measured duration: the estimate recorded for calls that were not timed. */
   lastDurationMs = 0;
   // Most slots are timed one call in `timingSampleInterval`, or never run: a full 2 KB reservoir per slot up
@@ -82,11 +82,34 @@ export class HookSlot {
     );
   }
 
+  /**
+   * Counts a call that is about to start and says whether to time it: always once a call was slow or went
+   * async, when `forced` (a half-open circuit's probe), else one call in `sampleInterval`.
+   */
+  beginCall(sampleInterval: number, forced: boolean): boolean {
+    this.#calls++;
+    if (this.#alwaysTime || forced) return true;
+    if (--this.#untilSample > 0) return false;
+    this.#untilSample = sampleInterval;
+    return true;
+  }
+
+  /** Counts a call that threw, rejected or answered garbage (`'failed'`), or was abandoned at its deadline. */
+  countFailure(kind: 'failed' | 'timeout'): void {
+    if (kind === 'timeout') this.#timeouts++;
+    else this.#failures++;
+  }
+
+  /** Counts a call skipped because the circuit was open. */
+  countSkip(): void {
+    this.#skips++;
+  }
+
   /** Records a measured duration. */
   observe(durationMs: number, wentAsync: boolean): void {
-    this.timedCalls++;
+    this.#timedCalls++;
     this.lastDurationMs = durationMs;
-    this.alwaysTime = wentAsync || durationMs >= ALWAYS_TIME_ABOVE_MS;
+    this.#alwaysTime = wentAsync || durationMs >= ALWAYS_TIME_ABOVE_MS;
     const count = this.#durationCount;
     let durations = this.#durations;
     if (durations === undefined || (count === durations.length && count < RESERVOIR_SIZE)) {
@@ -112,11 +135,11 @@ export class HookSlot {
     return {
       hookId: this.hookId,
       hookPoint: this.hookPoint,
-      calls: this.calls,
-      failures: this.failures,
-      timeouts: this.timeouts,
-      skips: this.skips,
-      timedCalls: this.timedCalls,
+      calls: this.#calls,
+      failures: this.#failures,
+      timeouts: this.#timeouts,
+      skips: this.#skips,
+      timedCalls: this.#timedCalls,
       p50Ms: percentile(recent, 0.5),
       p95Ms: percentile(recent, 0.95),
       p99Ms: percentile(recent, 0.99),

@@ -6,11 +6,22 @@ export type { HookExecutorOptions } from './executor-options.js';
 export { HookChain } from './hook-chain.js';
 export { HookExecutor } from './hook-executor.js';
 export type { HookStats } from './hook-stats.js';
+export type { AgentStream, AgentStreamPart } from './runtime/agent-stream.js';
 export type { Component, ComponentOptions } from './runtime/build-component.js';
-export type { ComponentExecuteOptions, RedirectTarget } from './runtime/component-lifecycle.js';
+export type { ComponentExecuteOptions, RedirectTarget } from './runtime/call-options.js';
 export type { Agent, AgentInput, AgentOptions, AgentOutput } from './runtime/create-agent.js';
 export { createAgent } from './runtime/create-agent.js';
 export type { Tool, ToolOptions } from './runtime/create-tool.js';
 export { createTool } from './runtime/create-tool.js';
+export type {
+  AnswerOrigin,
+  BeforeDecision,
+  LifecyclePoints,
+  OperationSpec,
+  OutputMapping,
+  StreamSource,
+} from './runtime/operation.js';
+export { Operation, readerCancelled } from './runtime/operation.js';
+export type { StreamSink } from './runtime/stream-guard.js';
 export type { WithTimingOptions } from './with-timing.js';
 export { withTiming } from './with-timing.js';

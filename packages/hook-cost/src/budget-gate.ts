@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { estimateTokens, type HookContext, HookResult, type Logger } from '@llmspell/core';
+import type { BudgetCalendar, PeriodRef } from './budget-period.js';
 import type { BudgetCheck, CostStore } from './cost-store.js';
-import { picoToUsd, usdToPico } from './money.js';
+import { parseUsd, picoToUsd } from './money.js';
 import type { PriceBook } from './price-book.js';
 import { callCost } from './service-tiers.js';
 import { reportStoreError } from './store-error-report.js';
@@ -18,13 +19,19 @@ export interface BudgetGateOptions {
   reservationTtlMs: number;
   onStoreError: 'allow' | 'deny';
   logger: Logger;
+  /** The periods of renewing budgets; undefined for lifetime budgets. */
+  calendar: BudgetCalendar | undefined;
 }
 
-/** Budget held for one admitted call until it is recorded or released. */
+/** What an admitted call carries to its After or Error point: the budget it holds and its period. */
 export interface Reservation {
   id: string;
   component: string;
   userId: string | undefined;
+  /** Whether an amount is held under `id` (a call without an estimate only checks). */
+  holds: boolean;
+  /** With renewing budgets: the period the call was admitted in, which it is charged to. */
+  period: PeriodRef | undefined;
 }
 
 const RESERVATION_KEY = 'cost-tracker:reservation';
@@ -60,14 +67,24 @@ export class BudgetGate {
       checks.push({ scope: 'user', name: userId, budgetPicoUsd: userBudgetPicoUsd });
     }
     if (checks.length === 0) return HookResult.continue();
-    const amountPicoUsd = this.#estimate(context);
+    const estimate = this.#estimate(context);
+    if (typeof estimate === 'string') {
+      context.metrics.increment('cost_budget_rejections', 1, { scope: 'estimate' });
+      return HookResult.cancel(`Budget check refused: metadata.maxCostUsd ${estimate}`);
+    }
+    // A reservation never exceeds the budget it is checked against: however large a caller's estimate, it
+    // holds at most that budget while the call runs, so it cannot lock other callers out beyond it.
+    let amountPicoUsd = estimate;
+    for (const check of checks) if (amountPicoUsd > check.budgetPicoUsd) amountPicoUsd = check.budgetPicoUsd;
     const id = randomUUID();
+    const period = this.#options.calendar?.at(Date.now());
     try {
       const outcome = await this.#options.store.reserve({
         id,
         checks,
         amountPicoUsd,
         ttlMs: this.#options.reservationTtlMs,
+        period,
       });
       if (!outcome.admitted) {
         const { check, committedPicoUsd } = outcome;
@@ -76,6 +93,7 @@ export class BudgetGate {
           name: check.name,
           budgetUsd: picoToUsd(check.budgetPicoUsd),
           spentUsd: picoToUsd(committedPicoUsd),
+          ...(period === undefined ? {} : { period: period.id }),
         });
         context.metrics.increment('cost_budget_rejections', 1, { scope: check.scope });
         return HookResult.cancel('Budget exceeded');
@@ -86,8 +104,8 @@ export class BudgetGate {
         ? HookResult.cancel('Budget check failed: the cost store did not answer')
         : HookResult.continue();
     }
-    if (amountPicoUsd > 0n) {
-      const reservation: Reservation = { id, component, userId };
+    if (amountPicoUsd > 0n || period !== undefined) {
+      const reservation: Reservation = { id, component, userId, holds: amountPicoUsd > 0n, period };
       context.state.set(RESERVATION_KEY, reservation);
     }
     return HookResult.continue();
@@ -102,8 +120,10 @@ export class BudgetGate {
 
   /** Drops a reservation without recording anything (a failed, cancelled or uncharged call). */
   async release(context: HookContext, reservation: Reservation): Promise<void> {
+    if (!reservation.holds) return;
+    const { id, component, userId, period } = reservation;
     try {
-      await this.#options.store.release(reservation.id, reservation.component, reservation.userId);
+      await this.#options.store.release(id, component, userId, period);
     } catch (error) {
       // The reservation expires by itself after reservationTtlMs.
       reportStoreError(context, this.#options.logger, 'release', error);
@@ -117,16 +137,16 @@ export class BudgetGate {
     return HookResult.continue();
   }
 
-  /** `metadata.maxCostUsd`, else the cost of `estimateTokens(data)` (needs a requested maximum output). */
-  #estimate(context: HookContext): bigint {
+  /**
+   * `metadata.maxCostUsd`, else the cost of `estimateTokens(data)` (needs a requested maximum output); a
+   * string saying what is wrong when `metadata.maxCostUsd` is not a USD amount (parsed in linear time, within
+   * core's decimal bounds: `'1e99999999999'` is refused at once).
+   */
+  #estimate(context: HookContext): bigint | string {
     const maxCostUsd = context.metadata.maxCostUsd;
     if (maxCostUsd !== undefined) {
-      const pico = usdToPico(maxCostUsd);
-      if (pico !== undefined) return pico;
-      this.#options.logger.warn(
-        { maxCostUsd },
-        'metadata.maxCostUsd is not a non-negative USD amount; ignored',
-      );
+      const parsed = parseUsd(maxCostUsd);
+      return parsed.ok ? parsed.value : parsed.problem;
     }
     const { data } = context;
     const model = stringField(data.model);

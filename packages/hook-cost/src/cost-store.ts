@@ -1,3 +1,5 @@
+import type { PeriodRef } from './budget-period.js';
+
 /** Whose totals: a component (agent or tool name) or a user (`metadata.userId`). */
 export type CostScope = 'component' | 'user';
 
@@ -13,6 +15,12 @@ export interface UsageRecord {
   costPicoUsd: bigint | null;
   /** The budget reservation this call settles, if one was made before it. */
   reservationId?: string | undefined;
+  /**
+   * With renewing budgets: the period the call is charged to (its reservation's, else the record's time). The
+   * store adds the call to the period's totals as well as to the lifetime totals, and settles the reservation
+   * there.
+   */
+  period?: PeriodRef | undefined;
 }
 
 /** A scope's totals as a store keeps them. */
@@ -54,6 +62,8 @@ export interface ReservationRequest {
   amountPicoUsd: bigint;
   /** When an unsettled reservation stops holding budget (a crashed caller never settles). */
   ttlMs: number;
+  /** With renewing budgets: the budgets are checked against, and the amount held in, this period's totals. */
+  period?: PeriodRef | undefined;
 }
 
 /** Admitted (and reserved), or refused naming the first budget that is spent. */
@@ -69,14 +79,25 @@ export type ReservationOutcome =
 export interface CostStore {
   record(usage: UsageRecord): Promise<RecordOutcome>;
   reserve(request: ReservationRequest): Promise<ReservationOutcome>;
-  /** Drops a reservation (the call failed or was cancelled) without recording anything. */
-  release(reservationId: string, component: string, userId?: string): Promise<void>;
-  totals(scope: CostScope, name: string): Promise<StoredTotals>;
+  /** Drops a reservation (the call failed or was cancelled) without recording anything; `period`: where it is held. */
+  release(reservationId: string, component: string, userId?: string, period?: PeriodRef): Promise<void>;
+  /** A scope's lifetime totals, or with `period` that period's (empty once the period is no longer kept). */
+  totals(scope: CostScope, name: string, period?: PeriodRef): Promise<StoredTotals>;
   /** Every component or user name that has totals. */
   names(scope: CostScope): Promise<string[]>;
   /** One page of names from `cursor` (the store's own format; its first page has cursor undefined). Optional. */
   namesPage?(scope: CostScope, cursor?: string, count?: number): Promise<NamesPage>;
+  /**
+   * Every name's lifetime totals (or one period's) at once, for a store that holds them in memory: what
+   * `report()` prefers to a `totals()` call per name. Optional.
+   */
+  allTotals?(scope: CostScope, period?: PeriodRef): Promise<Iterable<[string, StoredTotals]>>;
   close(): Promise<void>;
+  /**
+   * True when the store keeps totals per period (`UsageRecord.period`, `ReservationRequest.period`): required
+   * for `budgets.period`. A store that ignores periods would make a renewing budget a lifetime one.
+   */
+  readonly keepsPeriods?: boolean;
 }
 
 /** Totals of a scope nothing was recorded for. */

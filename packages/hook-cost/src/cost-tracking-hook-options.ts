@@ -1,4 +1,5 @@
 import type { ConfigIssue, Logger } from '@llmspell/core';
+import type { BudgetPeriod } from './budget-period.js';
 import type { CostStore } from './cost-store.js';
 import { usdToPico } from './money.js';
 import { type ModelRate, per1kToPico, RATE_FIELDS, type TokenRate } from './price-book.js';
@@ -7,10 +8,17 @@ import { validateOptions } from './validate-options.js';
 
 /** Spending limits checked before each call (registered at BeforeAgentExecution). */
 export interface CostBudgets {
-  /** USD a user (`metadata.userId`) may spend in total. Default: no limit. */
+  /** USD a user (`metadata.userId`) may spend in total, or per `period`. Default: no limit. */
   perUserUsd?: number;
-  /** USD a component may spend in total. Default: no limit. */
+  /** USD a component may spend in total, or per `period`. Default: no limit. */
   perComponentUsd?: number;
+  /**
+   * How often the budgets renew: every calendar `'day'` or `'month'` in `timeZone`, or every `{ windowMs }`
+   * (fixed windows from the epoch). A call counts in the period it was admitted in. Default: never (lifetime).
+   */
+  period?: BudgetPeriod;
+  /** The IANA time zone whose calendar days and months `period` follows, e.g. 'Europe/Berlin'. Default 'UTC'. */
+  timeZone?: string;
 }
 
 /** Options of `CostTrackingHook`. */
@@ -77,7 +85,22 @@ const schema = {
     budgets: {
       type: 'object',
       additionalProperties: false,
-      properties: { perUserUsd: usd, perComponentUsd: usd },
+      properties: {
+        perUserUsd: usd,
+        perComponentUsd: usd,
+        period: {
+          anyOf: [
+            { enum: ['day', 'month'] },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['windowMs'],
+              properties: { windowMs: { type: 'integer', minimum: 1 } },
+            },
+          ],
+        },
+        timeZone: { type: 'string', minLength: 1 },
+      },
     },
     reservationTtlMs: { type: 'integer', minimum: 1 },
     onStoreError: { enum: ['allow', 'deny'] },
@@ -85,6 +108,21 @@ const schema = {
     maxPendingRecords: { type: 'integer', minimum: 0 },
   },
 } as const;
+
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isStore(value: unknown): value is CostStore {
+  return (
+    value !== null && typeof value === 'object' && typeof (value as Partial<CostStore>).reserve === 'function'
+  );
+}
 
 function pointerPart(name: string): string {
   return name.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -147,6 +185,37 @@ function precisionIssues(options: CostTrackingHookOptions): ConfigIssue[] {
       path: '/logger',
       message: 'must be a pino-compatible logger with debug/info/warn/error methods',
     });
+  }
+  const budgets = options.budgets;
+  if (budgets !== null && typeof budgets === 'object') {
+    const { timeZone, period } = budgets;
+    if (typeof timeZone === 'string' && timeZone !== '') {
+      if (period === undefined) {
+        issues.push({
+          path: '/budgets/timeZone',
+          message: 'applies only with budgets.period: set a period or remove it',
+        });
+      } else if (!isTimeZone(timeZone)) {
+        issues.push({
+          path: '/budgets/timeZone',
+          message: `must be an IANA time zone such as 'UTC' or 'Europe/Berlin', got ${JSON.stringify(timeZone)}`,
+        });
+      }
+    }
+    const amount = budgets.perUserUsd ?? budgets.perComponentUsd;
+    if (period !== undefined && amount === undefined) {
+      issues.push({
+        path: '/budgets/period',
+        message: 'renews a budget: set perUserUsd or perComponentUsd too',
+      });
+    }
+    if (period !== undefined && isStore(store) && store.keepsPeriods !== true) {
+      issues.push({
+        path: '/store',
+        message:
+          'keeps no totals per period (keepsPeriods is not true), so budgets.period cannot renew on it',
+      });
+    }
   }
   if (typeof store === 'string' && !/^rediss?:\/\//.test(store)) {
     issues.push({

@@ -9,7 +9,8 @@ import {
   type Logger,
 } from '@llmspell/core';
 import { BudgetGate } from './budget-gate.js';
-import type { CostScope, CostStore, RecordOutcome, StoredTotals, UsageRecord } from './cost-store.js';
+import { BudgetCalendar } from './budget-period.js';
+import type { CostStore, RecordOutcome, StoredTotals, UsageRecord } from './cost-store.js';
 import { type CostTrackingHookOptions, validateCostTrackingOptions } from './cost-tracking-hook-options.js';
 import { MemoryCostStore } from './memory-cost-store.js';
 import type { PriceSource } from './model-pricing.js';
@@ -22,20 +23,8 @@ import { reportStoreError } from './store-error-report.js';
 import { ThresholdAlerts } from './threshold-alerts.js';
 import type { TokenCounts } from './token-rates.js';
 import { readTokens, stringField } from './token-usage.js';
+import { type CostTotals, type TotalsQuery, TotalsReader } from './totals-reader.js';
 import { UnknownModelReport } from './unknown-model-report.js';
-
-/** A scope's totals as the hook reports them: USD converted once, at the end, from the exact integer. */
-export interface CostTotals {
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** Calls whose model had no known price: their tokens are counted, their cost is not. */
-  unpricedCalls: number;
-  /** The exact total in pico-dollars (1e-12 USD). */
-  costPicoUsd: bigint;
-  /** `costPicoUsd` in USD (the nearest double). */
-  costUsd: number;
-}
 
 /** What the hook writes to `context.data.cost` after a call. */
 export interface CallCost {
@@ -72,15 +61,6 @@ export interface CallPrice {
   source: PriceSource;
 }
 
-/** Names whose totals `report()` reads at once. */
-const REPORT_PAGE_SIZE = 1_000;
-
-/** Which totals `totals()` and `report()` read. */
-export interface TotalsQuery {
-  /** 'component' (default) or 'user' (`metadata.userId`). */
-  scope?: CostScope;
-}
-
 function isCostStore(value: unknown): value is CostStore {
   const candidate = value as Partial<CostStore>;
   return (
@@ -108,6 +88,8 @@ export class CostTrackingHook implements Hook {
   readonly #store: CostStore;
   readonly #ownsStore: boolean;
   readonly #budgets: BudgetGate;
+  readonly #calendar: BudgetCalendar | undefined;
+  readonly #reader: TotalsReader;
   readonly #alerts: ThresholdAlerts | undefined;
   readonly #pending: PendingRecords;
   readonly #unknownModels: UnknownModelReport;
@@ -141,12 +123,16 @@ export class CostTrackingHook implements Hook {
       this.#ownsStore = true;
     }
     this.#logger = logger;
+    this.#calendar =
+      budgets.period === undefined ? undefined : new BudgetCalendar(budgets.period, budgets.timeZone);
+    this.#reader = new TotalsReader(this.#store, this.#calendar);
     this.#budgets = new BudgetGate({
       store: this.#store,
       prices: this.#prices,
       componentBudgetPicoUsd:
         budgets.perComponentUsd === undefined ? undefined : usdToPico(budgets.perComponentUsd),
       userBudgetPicoUsd: budgets.perUserUsd === undefined ? undefined : usdToPico(budgets.perUserUsd),
+      calendar: this.#calendar,
       reservationTtlMs,
       onStoreError,
       logger,
@@ -212,37 +198,14 @@ export class CostTrackingHook implements Hook {
     }
   }
 
-  /** A component's totals (or a user's, with `{ scope: 'user' }`). */
-  async totals(name: string, query: TotalsQuery = {}): Promise<CostTotals> {
-    return this.#present(await this.#store.totals(query.scope ?? 'component', name));
+  /** A component's totals (or a user's, with `{ scope: 'user' }`), lifetime or of one period (`{ period }`). */
+  totals(name: string, query: TotalsQuery = {}): Promise<CostTotals> {
+    return this.#reader.totals(name, query);
   }
 
-  /** Every component's totals keyed by name (or every user's, with `{ scope: 'user' }`). */
-  async report(query: TotalsQuery = {}): Promise<Record<string, CostTotals>> {
-    const scope = query.scope ?? 'component';
-    const store = this.#store;
-    const entries: [string, CostTotals][] = [];
-    const add = async (names: string[]) => {
-      // One page of names at a time, so a store with any number of names never gets them all at once.
-      const totals = await Promise.all(names.map((name) => store.totals(scope, name)));
-      for (let index = 0; index < names.length; index++) {
-        entries.push([names[index]!, this.#present(totals[index]!)]);
-      }
-    };
-    if (store.namesPage === undefined) {
-      const names = await store.names(scope);
-      for (let start = 0; start < names.length; start += REPORT_PAGE_SIZE) {
-        await add(names.slice(start, start + REPORT_PAGE_SIZE));
-      }
-      return Object.fromEntries(entries);
-    }
-    let cursor: string | undefined;
-    do {
-      const page = await store.namesPage(scope, cursor, REPORT_PAGE_SIZE);
-      await add(page.names);
-      cursor = page.cursor;
-    } while (cursor !== undefined);
-    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  /** Every component's totals keyed by name (or every user's, with `{ scope: 'user' }`), lifetime or of one period. */
+  report(query: TotalsQuery = {}): Promise<Record<string, CostTotals>> {
+    return this.#reader.report(query);
   }
 
   /**
@@ -310,7 +273,9 @@ export class CostTrackingHook implements Hook {
       inputTokens: tokens.input,
       outputTokens: tokens.output,
       costPicoUsd,
-      reservationId: reservation?.id,
+      reservationId: reservation?.holds ? reservation.id : undefined,
+      // A call counts in the period it was admitted in, even when it ends in the next one.
+      period: reservation?.period ?? this.#calendar?.at(context.timestamp.getTime()),
     };
     let totals: StoredTotals | undefined;
     try {
@@ -342,9 +307,5 @@ export class CostTrackingHook implements Hook {
       reportStoreError(context, this.#logger, 'totals', error);
       return null;
     }
-  }
-
-  #present(totals: StoredTotals): CostTotals {
-    return { ...totals, costUsd: picoToUsd(totals.costPicoUsd) };
   }
 }

@@ -1,3 +1,4 @@
+export type { BudgetPeriod } from './budget-period.js';
 export type {
   BudgetCheck,
   CostScope,
@@ -8,9 +9,10 @@ export type {
   StoredTotals,
   UsageRecord,
 } from './cost-store.js';
-export type { CallCost, CallPrice, CallToPrice, CostTotals, TotalsQuery } from './cost-tracking-hook.js';
+export type { CallCost, CallPrice, CallToPrice } from './cost-tracking-hook.js';
 export { CostTrackingHook } from './cost-tracking-hook.js';
 export type { CostBudgets, CostTrackingHookOptions } from './cost-tracking-hook-options.js';
+export { CostQueryError } from './errors/cost-query-error.js';
 export { CostStoreError } from './errors/cost-store-error.js';
 export { MemoryCostStore } from './memory-cost-store.js';
 export type { PriceSource } from './model-pricing.js';
@@ -20,4 +22,5 @@ export { defaultPriceTable, modelAliases } from './price-table.js';
 export type { RedisConnection, RedisCostStoreOptions } from './redis-cost-store.js';
 export { RedisCostStore } from './redis-cost-store.js';
 export type { TokenCounts } from './token-rates.js';
+export type { CostTotals, TotalsPeriod, TotalsQuery } from './totals-reader.js';
 export type { ThresholdAlert } from './webhook-alerter.js';

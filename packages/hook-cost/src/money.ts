@@ -1,30 +1,20 @@
+import { type DecimalParse, decimalToUnits as exactUnits } from '@llmspell/core';
+
 /**
  * Money is kept in integer pico-dollars (1e-12 USD) as `bigint`: exact for every list price down to
  * $0.000001 per 1M tokens, with no float drift however many calls are added up.
  */
 export const PICO_PER_USD = 1_000_000_000_000n;
 
-const DECIMAL = /^(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
-
 /**
  * The exact value of a non-negative decimal (a number, by its shortest round-trip form, or a decimal
- * string) times `10 ** scale`, or `undefined` when it is negative, not finite, or has finer digits than
- * the scale can hold.
+ * string) times `10 ** scale`, or `undefined` when it is negative, not finite, out of core's decimal bounds
+ * (30 significant digits, exponent within ±30) or has finer digits than the scale can hold. Linear in the
+ * input's length (see `parseDecimal` in @llmspell/core).
  */
-export function decimalToUnits(value: number | string, scale: number): bigint | undefined {
-  if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) return undefined;
-  const text = typeof value === 'number' ? String(value) : value.trim();
-  const match = DECIMAL.exec(text);
-  if (!match) return undefined;
-  const whole = match[1] ?? '0';
-  const fraction = match[2] ?? '';
-  const exponent = Number(match[3] ?? '0') - fraction.length + scale;
-  let digits = BigInt(whole + fraction);
-  if (exponent >= 0) return digits * 10n ** BigInt(exponent);
-  const divisor = 10n ** BigInt(-exponent);
-  if (digits % divisor !== 0n) return undefined;
-  digits /= divisor;
-  return digits;
+export function decimalToUnits(value: unknown, scale: number): bigint | undefined {
+  const parsed = exactUnits(value, scale);
+  return parsed.ok ? parsed.value : undefined;
 }
 
 /** `pico` pico-dollars as an exact decimal string of USD, e.g. `300000000000n` → `'0.3'`. */
@@ -47,6 +37,11 @@ export function picoToUsd(pico: bigint): number {
 const MAX_EXACT_PICO = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** A USD amount (number or decimal string) in pico-dollars, or `undefined` when not exactly representable. */
-export function usdToPico(usd: number | string): bigint | undefined {
+export function usdToPico(usd: unknown): bigint | undefined {
   return decimalToUnits(usd, 12);
+}
+
+/** A USD amount from outside (a caller's `metadata.maxCostUsd`) in pico-dollars, or what is wrong with it. */
+export function parseUsd(usd: unknown): DecimalParse<bigint> {
+  return exactUnits(usd, 12);
 }

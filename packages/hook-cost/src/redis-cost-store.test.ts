@@ -200,6 +200,34 @@ describe('CostTrackingHook on Redis', () => {
     for (const hook of hooks) await hook.close();
   });
 
+  it('keeps the keys of a period under the hash tag of its scope and expires them two period lengths after it ends', async () => {
+    const keyPrefix = prefix();
+    const hook = new CostTrackingHook({
+      store: redisStore(redis.url, { keyPrefix }),
+      budgets: { perUserUsd: 1, period: { windowMs: 60_000 } },
+      logger: quiet,
+    });
+    expect(
+      await simulateCall(hook, {
+        model: 'gpt-4',
+        tokensUsed: { input: 1000, output: 0 },
+        userId: 'ann',
+        metadata: { maxCostUsd: '0.03' },
+      }),
+    ).toBe('ran');
+    const inspector = new Redis(redis.url);
+    const keys = (await inspector.keys(`${keyPrefix}*period*`)).sort();
+    const window = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+    expect(keys).toContain(`${keyPrefix}{user:ann}:period:${window}:totals`);
+    expect(keys).toContain(`${keyPrefix}{component:writer}:period:${window}:totals`);
+    const ttl = await inspector.pttl(`${keyPrefix}{user:ann}:period:${window}:totals`);
+    // The window ends within 60 s; its keys are kept 120 s more.
+    expect(ttl).toBeGreaterThan(120_000);
+    expect(ttl).toBeLessThanOrEqual(180_000);
+    inspector.disconnect();
+    await hook.close();
+  });
+
   it('settles, releases and expires reservations in Redis as in memory', async () => {
     const keyPrefix = prefix();
     const hook = new CostTrackingHook({

@@ -1,5 +1,6 @@
 import type { Logger } from '@llmspell/core';
 import { RedisConnection as Connection, hashTag, type RedisConnectionInput } from '@llmspell/redis';
+import type { PeriodRef } from './budget-period.js';
 import type {
   CostScope,
   CostStore,
@@ -26,6 +27,13 @@ export interface RedisCostStoreOptions {
   recordIdTtlMs?: number;
   /** Where Redis failures are logged, at most once a minute per cause (a new cause at once). Default `consoleLogger('warn')`. */
   logger?: Logger;
+  /**
+   * Replicas that must have a write (record, reservation, release) before it counts: Redis `WAIT`, in one
+   * pipeline with the write, given half of `commandTimeoutMs`. An unconfirmed record fails and the hook replays
+   * it (record ids make that safe), so totals survive a failover exactly. Costs a replica round trip per write,
+   * and a master without enough live replicas fails every write. Default 0 (the master's answer counts).
+   */
+  confirmReplicas?: number;
 }
 
 /**
@@ -43,6 +51,7 @@ const optionsSchema = {
     connectTimeoutMs: { type: 'integer', minimum: 1 },
     recordIdTtlMs: { type: 'integer', minimum: 1 },
     logger: { type: 'object' },
+    confirmReplicas: { type: 'integer', minimum: 0, maximum: 16 },
   },
 } as const;
 
@@ -99,6 +108,7 @@ function checkAmount(what: string, pico: bigint): void {
  * waits for Redis at most `commandTimeoutMs`, connecting included, and fails with the real cause.
  */
 export class RedisCostStore implements CostStore {
+  readonly keepsPeriods = true;
   readonly #connection: Connection;
   readonly #prefix: string;
   readonly #recordIdTtlArgument: string;
@@ -111,6 +121,7 @@ export class RedisCostStore implements CostStore {
       connectTimeoutMs = 2_000,
       recordIdTtlMs = 600_000,
       logger,
+      confirmReplicas = 0,
     } = options;
     this.#prefix = keyPrefix;
     this.#recordIdTtlArgument = String(recordIdTtlMs);
@@ -118,6 +129,7 @@ export class RedisCostStore implements CostStore {
       name: 'RedisCostStore',
       commandTimeoutMs,
       connectTimeoutMs,
+      confirmReplicas,
       ...(logger === undefined ? {} : { logger }),
     });
   }
@@ -143,12 +155,14 @@ export class RedisCostStore implements CostStore {
       remainder,
       usage.reservationId ?? '',
     ];
+    const { period } = usage;
+    if (period !== undefined) args.push(String(period.keepUntilMs));
     const scopes: [CostScope, string][] = [['component', usage.component]];
     if (usage.userId !== undefined) scopes.push(['user', usage.userId]);
     const replies = await this.#step(
       'record',
       scopes.flatMap(([scope, name]) => [
-        this.#connection.script('record', recordScript, this.#recordKeys(scope, name), args),
+        this.#connection.write('record', recordScript, this.#recordKeys(scope, name, period), args),
         // The names index is a set per shard (another slot): adding is idempotent and runs beside the script.
         this.#connection.command('record', 'SADD', [this.#namesKey(scope, shardOf(name)), name]),
       ]),
@@ -167,23 +181,21 @@ export class RedisCostStore implements CostStore {
     checkAmount('A reservation', request.amountPicoUsd);
     const [micro, remainder] = split(request.amountPicoUsd);
     const ttl = String(request.ttlMs);
+    const { period } = request;
     const replies = (await this.#step(
       'reserve',
-      request.checks.map((check) =>
-        this.#connection.script('reserve', reserveScript, this.#scopeKeys(check.scope, check.name), [
-          request.id,
-          micro,
-          remainder,
-          ttl,
-          ...split(check.budgetPicoUsd),
-        ]),
-      ),
+      request.checks.map((check) => {
+        const args = [request.id, micro, remainder, ttl, ...split(check.budgetPicoUsd)];
+        if (period !== undefined) args.push(String(period.keepUntilMs));
+        const keys = this.#scopeKeys(check.scope, check.name, period);
+        return this.#connection.write('reserve', reserveScript, keys, args);
+      }),
     )) as [number, string?, number?][];
     const refused = replies.findIndex((reply) => reply[0] !== 1);
     if (refused === -1) return { admitted: true };
     // Scopes are checked at once, each atomically: give back what the admitted scopes hold, off the caller's path.
     const admitted = request.checks.filter((_check, index) => replies[index]![0] === 1);
-    if (admitted.length > 0) void this.#releaseChecks(request.id, admitted).catch(() => {});
+    if (admitted.length > 0) void this.#releaseChecks(request.id, admitted, period).catch(() => {});
     const reply = replies[refused]!;
     return {
       admitted: false,
@@ -192,15 +204,21 @@ export class RedisCostStore implements CostStore {
     };
   }
 
-  async release(reservationId: string, component: string, userId?: string): Promise<void> {
+  async release(
+    reservationId: string,
+    component: string,
+    userId?: string,
+    period?: PeriodRef,
+  ): Promise<void> {
     const scopes: { scope: CostScope; name: string }[] = [{ scope: 'component', name: component }];
     if (userId !== undefined) scopes.push({ scope: 'user', name: userId });
-    await this.#releaseChecks(reservationId, scopes);
+    await this.#releaseChecks(reservationId, scopes, period);
   }
 
-  async totals(scope: CostScope, name: string): Promise<StoredTotals> {
+  async totals(scope: CostScope, name: string, period?: PeriodRef): Promise<StoredTotals> {
+    const [totalsKey] = this.#scopeKeys(scope, name, period);
     const [reply] = await this.#step('totals', [
-      this.#connection.command('totals', 'HMGET', [this.#totalsKey(scope, name), ...TOTALS_FIELDS]),
+      this.#connection.command('totals', 'HMGET', [totalsKey!, ...TOTALS_FIELDS]),
     ]);
     return toTotals(reply);
   }
@@ -238,11 +256,17 @@ export class RedisCostStore implements CostStore {
     return this.#connection.close();
   }
 
-  #releaseChecks(reservationId: string, scopes: { scope: CostScope; name: string }[]): Promise<unknown[]> {
+  #releaseChecks(
+    reservationId: string,
+    scopes: { scope: CostScope; name: string }[],
+    period: PeriodRef | undefined,
+  ): Promise<unknown[]> {
     return this.#step(
       'release',
       scopes.map(({ scope, name }) =>
-        this.#connection.script('release', releaseScript, this.#scopeKeys(scope, name), [reservationId]),
+        this.#connection.write('release', releaseScript, this.#scopeKeys(scope, name, period), [
+          reservationId,
+        ]),
       ),
     );
   }
@@ -262,18 +286,18 @@ export class RedisCostStore implements CostStore {
     return `${this.#prefix}${hashTag(`${scope}:${name}`)}:`;
   }
 
-  #totalsKey(scope: CostScope, name: string): string {
-    return `${this.#base(scope, name)}totals`;
-  }
-
-  #scopeKeys(scope: CostScope, name: string): string[] {
-    const base = this.#base(scope, name);
+  /** Totals, reservation amounts and reservation expiry of a scope's lifetime, or of one of its periods. */
+  #scopeKeys(scope: CostScope, name: string, period?: PeriodRef): string[] {
+    const base =
+      period === undefined ? this.#base(scope, name) : `${this.#base(scope, name)}period:${period.id}:`;
     return [`${base}totals`, `${base}reserved`, `${base}expiry`];
   }
 
-  #recordKeys(scope: CostScope, name: string): string[] {
-    const base = this.#base(scope, name);
-    return [`${base}totals`, `${base}reserved`, `${base}expiry`, `${base}records:`];
+  /** The lifetime keys and the record-id prefix, then the period's keys when the call is charged to one. */
+  #recordKeys(scope: CostScope, name: string, period: PeriodRef | undefined): string[] {
+    const keys = [...this.#scopeKeys(scope, name), `${this.#base(scope, name)}records:`];
+    if (period !== undefined) keys.push(...this.#scopeKeys(scope, name, period));
+    return keys;
   }
 
   #namesKey(scope: CostScope, shard: number): string {

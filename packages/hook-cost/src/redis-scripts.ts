@@ -69,11 +69,13 @@ end
 `;
 
 /**
- * One scope's share of a record. KEYS: totals, reservation amounts, reservation expiry, record-id bucket prefix.
+ * One scope's share of a record. KEYS: totals, reservation amounts, reservation expiry, record-id bucket prefix,
+ * and with a renewing budget the period's totals, reservation amounts and reservation expiry.
  * ARGV: record id, record-id window ms, input tokens, output tokens, priced '1'|'0', cost micro-dollars, cost
- * pico remainder, reservation id or ''.
+ * pico remainder, reservation id or '', and with a period the ms (epoch) until which its keys are kept.
  * Record ids live in hashes per window (`<prefix><window>`), kept two windows: one key per window, not per call.
- * Returns { applied 1|0, totals }.
+ * The call is added to the lifetime totals and to the period's; its reservation is settled where it is held (the
+ * period's keys when there is a period). Returns { applied 1|0, lifetime totals }.
  */
 export const recordScript = defineScript(`${CHECKS}${MONEY}${READ}
 local failure = digits(ARGV[2], 12, 'record-id window') or digits(ARGV[3], 15, 'input tokens')
@@ -81,8 +83,13 @@ local failure = digits(ARGV[2], 12, 'record-id window') or digits(ARGV[3], 15, '
   or digits(ARGV[7], 6, 'cost pico remainder')
 if failure then return failure end
 if ARGV[5] ~= '1' and ARGV[5] ~= '0' then return redis.error_reply('ERR llmspell: priced must be 1 or 0') end
+local periodic = #KEYS > 4
+if periodic then
+  failure = digits(ARGV[9], 15, 'period keep-until ms')
+  if failure then return failure end
+end
 for _, field in ipairs({ 'calls', 'inputTokens', 'outputTokens', 'costMicroUsd' }) do
-  failure = room(KEYS[1], field)
+  failure = room(KEYS[1], field) or (periodic and room(KEYS[5], field))
   if failure then return failure end
 end
 local windowMs = tonumber(ARGV[2])
@@ -91,14 +98,23 @@ local current, previous = KEYS[4] .. window, KEYS[4] .. (window - 1)
 if redis.call('HEXISTS', current, ARGV[1]) == 1 or redis.call('HEXISTS', previous, ARGV[1]) == 1 then
   return { 0, read(KEYS[1]) }
 end
-if ARGV[8] ~= '' then settle(KEYS[1], KEYS[2], KEYS[3], ARGV[8]) end
-redis.call('HINCRBY', KEYS[1], 'calls', 1)
-redis.call('HINCRBY', KEYS[1], 'inputTokens', ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'outputTokens', ARGV[4])
-if ARGV[5] == '1' then
-  adjust(KEYS[1], 'costMicroUsd', 'costPicoRemainder', ARGV[6], tonumber(ARGV[7]))
-else
-  redis.call('HINCRBY', KEYS[1], 'unpricedCalls', 1)
+if ARGV[8] ~= '' then
+  if periodic then settle(KEYS[5], KEYS[6], KEYS[7], ARGV[8]) else settle(KEYS[1], KEYS[2], KEYS[3], ARGV[8]) end
+end
+local function add(key)
+  redis.call('HINCRBY', key, 'calls', 1)
+  redis.call('HINCRBY', key, 'inputTokens', ARGV[3])
+  redis.call('HINCRBY', key, 'outputTokens', ARGV[4])
+  if ARGV[5] == '1' then
+    adjust(key, 'costMicroUsd', 'costPicoRemainder', ARGV[6], tonumber(ARGV[7]))
+  else
+    redis.call('HINCRBY', key, 'unpricedCalls', 1)
+  end
+end
+add(KEYS[1])
+if periodic then
+  add(KEYS[5])
+  for index = 5, 7 do redis.call('PEXPIREAT', KEYS[index], ARGV[9]) end
 end
 -- The marker last: a record is marked applied only once all of it is.
 if redis.call('HSET', current, ARGV[1], '1') == 1 and redis.call('PTTL', current) < 0 then
@@ -108,14 +124,16 @@ return { 1, read(KEYS[1]) }
 `);
 
 /**
- * One scope's budget check and reservation. KEYS: totals, reservation amounts, reservation expiry.
- * ARGV: reservation id, amount micro-dollars, amount pico remainder, TTL ms, budget micro-dollars, budget pico
- * remainder. Returns { 1 } when admitted (and reserved), else { 0, committed micro, committed remainder }.
+ * One scope's budget check and reservation. KEYS: totals, reservation amounts, reservation expiry (a period's,
+ * with a renewing budget). ARGV: reservation id, amount micro-dollars, amount pico remainder, TTL ms, budget
+ * micro-dollars, budget pico remainder, and for a period the ms (epoch) until which its keys are kept.
+ * Returns { 1 } when admitted (and reserved), else { 0, committed micro, committed remainder }.
  */
 export const reserveScript = defineScript(`${CHECKS}${MONEY}
 local failure = digits(ARGV[2], 15, 'reservation micro-dollars') or digits(ARGV[3], 6, 'reservation pico remainder')
   or digits(ARGV[4], 12, 'reservation TTL') or digits(ARGV[5], 18, 'budget micro-dollars')
   or digits(ARGV[6], 6, 'budget pico remainder') or room(KEYS[1], 'reservedMicroUsd')
+  or (ARGV[7] and digits(ARGV[7], 15, 'period keep-until ms'))
 if failure then return failure end
 local time = now()
 local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', time)
@@ -135,6 +153,9 @@ if ARGV[2] ~= '0' or ARGV[3] ~= '0' then
   redis.call('ZADD', KEYS[3], time + tonumber(ARGV[4]), ARGV[1])
   redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
   adjust(KEYS[1], 'reservedMicroUsd', 'reservedPicoRemainder', ARGV[2], tonumber(ARGV[3]))
+  if ARGV[7] then
+    for index = 1, 3 do redis.call('PEXPIREAT', KEYS[index], ARGV[7]) end
+  end
 end
 return { 1 }
 `);

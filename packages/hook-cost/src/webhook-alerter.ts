@@ -27,17 +27,59 @@ function retryable(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 
+/** Where to POST, without credentials, and the credentials as a header (fetch refuses them in a URL). */
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  /** The credentials as written, to scrub them from any message a failure produces. */
+  secrets: string[];
+}
+
+/**
+ * Splits `user:password@` off the URL: the request sends them as HTTP Basic authorization, and messages name
+ * the URL without them. (Node's fetch rejects a URL with credentials with an error that quotes it whole.)
+ */
+function targetOf(url: string): Target {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, headers, secrets: [] };
+  }
+  const { username, password } = parsed;
+  if (username === '' && password === '') return { url, headers, secrets: [] };
+  const credentials = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
+  headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+  parsed.username = '';
+  parsed.password = '';
+  const secrets = [username, password, decodeURIComponent(username), decodeURIComponent(password)].filter(
+    (secret) => secret.length > 0,
+  );
+  return { url: parsed.href, headers, secrets };
+}
+
+/** `text` with every credential replaced by `[REDACTED]`. */
+function scrub(text: string, secrets: readonly string[]): string {
+  let scrubbed = text;
+  for (const secret of secrets) scrubbed = scrubbed.split(secret).join('[REDACTED]');
+  return scrubbed;
+}
+
 /**
  * POSTs alerts off the caller's path: `send` returns at once and never throws; deliveries time out,
- * retry a bounded number of times with exponential backoff, and never reject unhandled.
- * `flush()` waits for every delivery in flight.
+ * retry a bounded number of times with exponential backoff, and never reject unhandled. Redirects are not
+ * followed (a 3xx answer is a failed delivery), and credentials in the URL go in an Authorization header,
+ * never into an error message. `flush()` waits for every delivery in flight.
  */
 export class WebhookAlerter {
   readonly #options: WebhookAlerterOptions;
+  readonly #target: Target;
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(options: WebhookAlerterOptions) {
     this.#options = options;
+    this.#target = targetOf(options.url);
   }
 
   /** Starts delivering `alert`; `onDone` hears how it ended. */
@@ -58,7 +100,8 @@ export class WebhookAlerter {
     // Start on a later turn of the event loop: the first fetch() in a process loads its HTTP client
     // synchronously (~30 ms on Node 20), which must not land on the call that crossed the threshold.
     await new Promise((resolve) => setImmediate(resolve));
-    const { url, timeoutMs, maxAttempts, retryDelayMs } = this.#options;
+    const { timeoutMs, maxAttempts, retryDelayMs } = this.#options;
+    const { url, headers, secrets } = this.#target;
     const body = JSON.stringify(alert);
     let last: AlertDelivery = { delivered: false, attempts: 0 };
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -66,12 +109,22 @@ export class WebhookAlerter {
       try {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers,
           body,
+          // A redirect could send the alert (and its Authorization header) somewhere the operator never named.
+          redirect: 'manual',
           signal: AbortSignal.timeout(timeoutMs),
         });
         await response.body?.cancel().catch(() => {});
         if (response.ok) return { delivered: true, attempts: attempt, status: response.status };
+        if (response.status >= 300 && response.status < 400) {
+          return {
+            delivered: false,
+            attempts: attempt,
+            status: response.status,
+            error: `HTTP ${response.status}: the webhook answered with a redirect, which is not followed; configure the final URL`,
+          };
+        }
         last = {
           delivered: false,
           attempts: attempt,
@@ -86,7 +139,7 @@ export class WebhookAlerter {
             : error instanceof Error
               ? error.message
               : String(error);
-        last = { delivered: false, attempts: attempt, error: message };
+        last = { delivered: false, attempts: attempt, error: scrub(message, secrets) };
       }
     }
     return last;

@@ -363,6 +363,12 @@ export class RateLimitingHook implements Hook {
 
   #hold(context: HookContext, permit: Permit): void {
     if (permit === NO_PERMIT) return;
+    if (context.signal.aborted) {
+      // The executor stopped waiting for this hook (its timeout, the caller's abort): its writes no longer reach
+      // the operation, so nothing would ever release a permit kept in its state.
+      permit.release();
+      return;
+    }
     const state = context.state;
     const existing = state.get(this.#stateKey);
     if (existing === RELEASED) {

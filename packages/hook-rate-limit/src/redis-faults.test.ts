@@ -1,4 +1,6 @@
-import { HookResult } from '@llmspell/core';
+import { HookPoint, HookResult } from '@llmspell/core';
+import { createAgent } from '@llmspell/executor';
+import { HookRegistry } from '@llmspell/registry';
 import { MockContext, type RedisServerHandle, startRedisServer } from '@llmspell/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation } from './__fixtures__/operation.js';
@@ -170,5 +172,48 @@ describe('RateLimitingHook when Redis fails', () => {
       expect(JSON.stringify(warnings)).toMatch(cause);
       await hook.onUnregister();
     }
+  });
+});
+
+describe('RateLimitingHook abandoned while Redis answers slowly', () => {
+  it('gives back a queue permit its Before obtained after the caller aborted, so the next call is admitted', async () => {
+    const hook = new RateLimitingHook({
+      requestsPerWindow: 1_000,
+      windowMs: 60_000,
+      mode: 'queue',
+      maxConcurrent: 1,
+      maxWaitMs: 1_500,
+      redis: server.url,
+      storeTimeoutMs: STORE_TIMEOUT_MS,
+      keyPrefix: 'faults:abandoned:',
+    });
+    const registry = new HookRegistry();
+    for (const point of [
+      HookPoint.BeforeAgentExecution,
+      HookPoint.AfterAgentExecution,
+      HookPoint.AgentError,
+    ]) {
+      await registry.register(point, hook);
+    }
+    const agent = createAgent({ name: 'writer', registry, execute: async (input) => ({ text: input.text }) });
+    await untilRedisDecides(hook, 5_000);
+    await agent.execute({ text: 'warm' });
+
+    server.pause();
+    const controller = new AbortController();
+    const first = agent.execute({ text: 'first' }, { signal: controller.signal });
+    // Its Before holds the queue permit and waits for Redis; the caller gives up meanwhile.
+    await sleep(50);
+    controller.abort(new Error('caller left'));
+    await expect(first).rejects.toThrow('caller left');
+    // The store answers (or times out) only now, after the hook was abandoned.
+    await sleep(STORE_TIMEOUT_MS + 100);
+    server.resume();
+    await untilRedisDecides(hook, 5_000);
+
+    const startedAt = performance.now();
+    await expect(agent.execute({ text: 'second' })).resolves.toEqual({ text: 'second' });
+    expect(performance.now() - startedAt).toBeLessThan(1_000);
+    await hook.onUnregister();
   });
 });

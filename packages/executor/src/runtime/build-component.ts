@@ -9,13 +9,8 @@ import {
 } from '@llmspell/core';
 import type { HookRegistry } from '@llmspell/registry';
 import { HookExecutor } from '../hook-executor.js';
-import {
-  type ComponentExecuteOptions,
-  type LifecyclePoints,
-  type RedirectTarget,
-  runLifecycle,
-} from './component-lifecycle.js';
-import { validateComponentOptions } from './component-options.js';
+import { type ComponentExecuteOptions, type RedirectTarget, validateCallOptions } from './call-options.js';
+import { type LifecyclePoints, Operation, type OperationSpec, type OutputMapping } from './operation.js';
 
 /** The options `createAgent` and `createTool` share. */
 export interface ComponentOptions<Input, Output> {
@@ -43,31 +38,70 @@ export interface Component<Input, Output> {
   execute(input: Input, options?: ComponentExecuteOptions): Promise<Output>;
 }
 
-/** Validates the options and builds the component; `describeOutput` fills the After point's data. */
-export function buildComponent<Input, Output>(
-  subject: 'createAgent' | 'createTool',
+/** What every call of a built component shares. */
+export interface ComponentParts<Input, Output> {
+  spec: OperationSpec;
+  redirects: Readonly<Record<string, RedirectTarget<Input, Output>>>;
+}
+
+/** The operation spec and redirect targets of a component, from its (validated) options. */
+export function componentParts<Input, Output>(
   componentType: ComponentType,
   points: LifecyclePoints,
-  describeOutput: (output: Output, data: Record<string, unknown>) => void,
-  options: ComponentOptions<Input, Output>,
-): Component<Input, Output> {
-  validateComponentOptions(subject, options);
-  const { name, registry, events, metrics, redirects, fork } = options;
-  const spec = {
-    componentId: componentId(name, componentType),
-    points,
-    executor: options.executor ?? new HookExecutor(registry, { events, metrics }),
-    events,
-    metrics,
-    redirects: redirects ? { ...redirects } : undefined,
-    fork: fork
-      ? (operation: ForkOperation, context: HookContext) => fork.call(options, operation, context)
-      : undefined,
-    operation: (input: Input, context: HookContext) => options.execute(input, context),
-    describeOutput,
+  options: Omit<ComponentOptions<Input, Output>, 'execute'>,
+): ComponentParts<Input, Output> {
+  const { name, registry, events, metrics, fork } = options;
+  const redirects = { ...options.redirects };
+  return {
+    spec: {
+      componentId: componentId(name, componentType),
+      points,
+      executor: options.executor ?? new HookExecutor(registry, { events, metrics }),
+      events,
+      metrics,
+      redirectTargets: Object.keys(redirects),
+      fork: fork
+        ? (operation: ForkOperation, context: HookContext) => fork.call(options, operation, context)
+        : undefined,
+    },
+    redirects,
   };
-  return Object.freeze({
-    componentId: spec.componentId,
-    execute: (input: Input, callOptions?: ComponentExecuteOptions) => runLifecycle(spec, input, callOptions),
+}
+
+/** Starts one call's operation from `execute` options (validated here); throws when the signal already aborted. */
+export function startOperation<Output>(
+  spec: OperationSpec,
+  mapping: OutputMapping<Output>,
+  input: unknown,
+  callOptions: ComponentExecuteOptions,
+  interruptible = false,
+): Operation<Output> {
+  validateCallOptions(callOptions);
+  const { signal } = callOptions;
+  signal?.throwIfAborted();
+  return new Operation(spec, mapping, {
+    data: { input },
+    metadata: { ...callOptions.metadata },
+    signal,
+    interruptible,
+  });
+}
+
+/** One call of a component whose operation returns its output at once: the whole lifecycle, through `Operation`. */
+export async function executeComponent<Input, Output>(
+  parts: ComponentParts<Input, Output>,
+  mapping: OutputMapping<Output>,
+  execute: (input: Input, context: HookContext) => Promise<Output>,
+  input: Input,
+  callOptions: ComponentExecuteOptions = {},
+): Promise<Output> {
+  const operation = startOperation(parts.spec, mapping, input, callOptions);
+  return operation.call((target) => {
+    const current = operation.data.input as Input;
+    if (target === undefined) return execute(current, operation.context);
+    return parts.redirects[target]!.execute(current, {
+      metadata: { ...operation.context.metadata },
+      signal: callOptions.signal,
+    });
   });
 }

@@ -12,6 +12,8 @@ const optionKeys = [
   'execute',
 ] as const;
 
+const agentOptionKeys = [...optionKeys, 'stream'] as const;
+
 /** Validates the options of `createAgent` / `createTool`; throws `HookConfigError` listing every bad field. */
 export function validateComponentOptions(subject: 'createAgent' | 'createTool', options: unknown): void {
   const issues = new IssueList();
@@ -19,7 +21,7 @@ export function validateComponentOptions(subject: 'createAgent' | 'createTool', 
     issues.add('/', `options must be an object, got ${describe(options)}`);
     throw new HookConfigError(subject, issues.issues);
   }
-  issues.unknownKeys(options, optionKeys);
+  issues.unknownKeys(options, subject === 'createAgent' ? agentOptionKeys : optionKeys);
   const { name, registry, executor, redirects } = options;
   if (typeof name !== 'string' || name.length === 0) {
     issues.add('/name', `must be a non-empty string, got ${describe(name)}`);
@@ -39,7 +41,15 @@ export function validateComponentOptions(subject: 'createAgent' | 'createTool', 
   }
   issues.methods(options, 'events', ['publish'], 'an event sink (such as an EventBus)');
   issues.methods(options, 'metrics', ['increment', 'observe'], 'a metrics recorder');
-  issues.function(options, 'execute', true);
+  if (subject === 'createAgent') {
+    issues.function(options, 'execute', false);
+    issues.function(options, 'stream', false);
+    if (options.execute === undefined && options.stream === undefined) {
+      issues.add('/execute', 'an agent needs execute(input, context), stream(input, context) or both');
+    }
+  } else {
+    issues.function(options, 'execute', true);
+  }
   issues.function(options, 'fork', false);
   if (redirects !== undefined) {
     if (!isRecord(redirects)) {

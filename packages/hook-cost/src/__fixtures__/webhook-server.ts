@@ -5,8 +5,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 export interface WebhookServer {
   readonly url: string;
   readonly bodies: unknown[];
-  /** 'ok' answers 204; 'fail' answers 500; 'hang' never answers. */
-  behaviour: 'ok' | 'fail' | 'hang';
+  /** The path and Authorization header of every request, in order. */
+  readonly requests: { path: string; authorization: string | undefined }[];
+  /** 'ok' answers 204; 'fail' answers 500; 'hang' never answers; 'redirect' answers 302 to /internal-admin. */
+  behaviour: 'ok' | 'fail' | 'hang' | 'redirect';
   close(): Promise<void>;
 }
 
@@ -16,13 +18,20 @@ export async function startWebhookServer(
   const hanging = new Set<ServerResponse>();
   const state = {
     bodies: [] as unknown[],
+    requests: [] as { path: string; authorization: string | undefined }[],
     behaviour,
   };
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      state.requests.push({ path: request.url ?? '', authorization: request.headers.authorization });
       state.bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      if (state.behaviour === 'redirect' && request.url !== '/internal-admin') {
+        response.writeHead(302, { location: '/internal-admin' });
+        response.end();
+        return;
+      }
       if (state.behaviour === 'hang') {
         hanging.add(response);
         return;
@@ -39,6 +48,9 @@ export async function startWebhookServer(
     url: `http://127.0.0.1:${port}/alerts`,
     get bodies() {
       return state.bodies;
+    },
+    get requests() {
+      return state.requests;
     },
     get behaviour() {
       return state.behaviour;

@@ -1,0 +1,40 @@
+import { HookConfigError } from '@llmspell/core';
+import { describe, IssueList, isRecord } from '../config-issues.js';
+
+/** Per-call options of `agent.execute`, `agent.stream` and `tool.execute`. */
+export interface ComponentExecuteOptions {
+  /** Caller facts for the hooks (`userId`, `tenantId`, `requestId` …); becomes `context.metadata`. Default {}. */
+  metadata?: Record<string, string>;
+  /** Aborts the call: hooks and the operation see it on `context.signal`, and the call rejects with its reason. */
+  signal?: AbortSignal;
+}
+
+/** Something a hook can redirect to: an agent or a tool with the same input and output. */
+export interface RedirectTarget<Input, Output> {
+  execute(input: Input, options?: ComponentExecuteOptions): Promise<Output>;
+}
+
+/** Validates the per-call options; throws `HookConfigError` listing every bad field. */
+export function validateCallOptions(options: unknown): asserts options is ComponentExecuteOptions {
+  const issues = new IssueList();
+  if (!isRecord(options)) {
+    issues.add('/', `execute options must be an object, got ${describe(options)}`);
+  } else {
+    issues.unknownKeys(options, ['metadata', 'signal']);
+    const { metadata, signal } = options;
+    if (metadata !== undefined) {
+      if (!isRecord(metadata))
+        issues.add('/metadata', `must be an object of strings, got ${describe(metadata)}`);
+      else {
+        for (const [key, value] of Object.entries(metadata)) {
+          if (typeof value !== 'string')
+            issues.add(`/metadata/${key}`, `must be a string, got ${describe(value)}`);
+        }
+      }
+    }
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      issues.add('/signal', `must be an AbortSignal, got ${describe(signal)}`);
+    }
+  }
+  if (issues.issues.length > 0) throw new HookConfigError('execute', issues.issues);
+}
