@@ -17,7 +17,10 @@ describe('ConfigIssues', () => {
       .methods(options, 'logger', ['warn'], 'a logger');
     expect(issues.issues).toEqual([
       { path: '/typo', message: 'is not a known option; the options are ttlMs, maxEntries, mode, logger' },
-      { path: '/ttlMs', message: `must be a finite number of milliseconds above 0 and at most ${MAX_TIMER_MS}, got -1` },
+      {
+        path: '/ttlMs',
+        message: `must be a finite number of milliseconds above 0 and at most ${MAX_TIMER_MS}, got -1`,
+      },
       { path: '/maxEntries', message: 'must be a positive integer, got 1.5' },
       { path: '/mode', message: 'must be one of "reject", "queue", got "fast"' },
       { path: '/logger', message: 'must be a logger with warn(), got an object' },
