@@ -31,7 +31,69 @@ function windowsOf(decisions, windowMs) {
   return windows;
 }
 
-export function analyse({ settings, faults, workers, stored, storeError, orchestratorUnhandled }) {
+/** The token-limit burst: admitted tokens within the limit plus the one overrun, and within one call of the limit. */
+function tokenBurstCheck(settings, answers) {
+  if (settings.tokenBurst === undefined) return [];
+  const { tokensPerWindow, overrun, processes, callsPerProcess } = settings.tokenBurst;
+  const reported = (answers ?? []).filter((answer) => answer.error === undefined && answer.exitCode === 0);
+  const admitted = reported.reduce((sum, answer) => sum + answer.admittedTokens, 0);
+  const largest = Math.max(0, ...reported.map((answer) => answer.largestCall));
+  const storeErrors = reported.reduce((sum, answer) => sum + answer.storeErrors, 0);
+  return [
+    {
+      check: `token limit: tokens admitted from ${processes} processes × ${callsPerProcess} concurrent calls on one key`,
+      value: answers
+        ? `${admitted} of ${tokensPerWindow} (${reported.map((answer) => answer.admittedTokens).join(' + ')}; ${storeErrors} store errors)`
+        : 'not run',
+      expected: `${tokensPerWindow - largest + 1}–${tokensPerWindow + overrun}`,
+      pass:
+        reported.length === processes &&
+        storeErrors === 0 &&
+        admitted <= tokensPerWindow + overrun &&
+        admitted > tokensPerWindow - largest,
+    },
+  ];
+}
+
+/**
+ * Pairs each window's counts that no decision reported with calls admitted on a store error (their command timed out
+ * on the client, yet Redis may still have run it: one increment for one admitted call). A call can be counted in
+ * a window when its command could have run there: not before the call started, not later than one window length
+ * after the client gave up. Each call is used once; windows are served in time order, calls that must land
+ * soonest first. Returns, per window, how many of its unreported counts such calls explain.
+ */
+function explainUnreported(windows, failOpen, windowMs, limit, timeoutMs) {
+  const candidates = failOpen
+    .map((call) => ({ from: call.startMs, to: call.endMs + windowMs, used: false }))
+    .sort((a, b) => a.to - b.to);
+  return windows.map((window) => {
+    const unreported = Math.max(0, limit - window.admitted.length);
+    if (window.rejected.length === 0 || unreported === 0) return 0;
+    // The window began one window length before its end; its real end is at most one store timeout after the
+    // latest estimate (an estimate counts from when the command was sent, not when Redis ran it).
+    const from = window.firstEnd - windowMs;
+    const to = window.lastEnd + timeoutMs;
+    let explained = 0;
+    for (const candidate of candidates) {
+      if (explained === unreported) break;
+      if (candidate.used || candidate.to < from || candidate.from > to) continue;
+      candidate.used = true;
+      explained += 1;
+    }
+    return explained;
+  });
+}
+
+export function analyse({
+  settings,
+  faults,
+  workers,
+  stored,
+  storeError,
+  tokenBurst,
+  orchestratorUnhandled,
+  refusedOutsideSoak = () => false,
+}) {
   const notes = [];
   const calls = workers.flatMap(({ report }) => report?.calls ?? []);
   const limit = settings.rateLimit.requestsPerWindow;
@@ -43,6 +105,8 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
   let servedFromCache = 0;
   let rateLimited = 0;
   let wronglyCancelled = 0;
+  let benignRefused = 0;
+  let plainCalls = 0;
   let failed = 0;
   let injections = 0;
   let injectionsThrough = 0;
@@ -50,9 +114,7 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
   const examples = [];
   const example = (label, call) => {
     if (examples.length < 12)
-      examples.push(
-        `${label}: ${call.requestId} "${call.ranText ?? ''}" ${call.outcome} ${call.reason ?? ''}`,
-      );
+      examples.push(`${label}: ${call.requestId} "${call.text ?? ''}" ${call.outcome} ${call.reason ?? ''}`);
   };
   for (const call of calls) {
     if (call.kind === 'injection') {
@@ -77,6 +139,15 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
       rateLimited += 1;
       continue;
     }
+    plainCalls += 1;
+    // The scan's own verdict on the text (it refuses it outside the soak too): a false positive of the detector,
+    // counted against its bound below, not a call the faults cancelled.
+    const refusedBySecurity = call.outcome === 'cancelled' && call.reason?.startsWith('Security violation');
+    if (refusedBySecurity && typeof call.text === 'string' && refusedOutsideSoak(call.text)) {
+      benignRefused += 1;
+      example('plain prompt the security scan refuses', call);
+      continue;
+    }
     shouldSucceed += 1;
     if (call.outcome === 'ok') {
       succeeded += 1;
@@ -91,16 +162,23 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
   }
 
   // Rate limit: per key and window, admissions decided by Redis never exceed the limit, and a window whose
-  // calls were refused was full (outside the outages, where a command that timed out may still count later).
+  // calls were refused was full. Full counts the calls admitted on a store error whose command Redis still ran
+  // (it timed out on the client, then ran late): one increment each, for a call that was admitted. Windows near
+  // an outage are not judged: there a command may run long after its call gave up.
   const byKey = new Map();
+  const failOpenByKey = new Map();
   let storeErrorAdmissions = 0;
   let notConsulted = 0;
   for (const call of calls) {
     const { rateLimit } = call;
-    if (rateLimit.decision === 'store_error') storeErrorAdmissions += 1;
+    const key = `chaos-agent:${call.userId}`;
+    if (rateLimit.decision === 'store_error') {
+      storeErrorAdmissions += 1;
+      if (!failOpenByKey.has(key)) failOpenByKey.set(key, []);
+      failOpenByKey.get(key).push(call);
+    }
     if (rateLimit.decision === 'not_consulted' && call.kind !== 'injection') notConsulted += 1;
     if (rateLimit.windowEnd === null || rateLimit.windowEnd === undefined) continue;
-    const key = `chaos-agent:${call.userId}`;
     if (!byKey.has(key)) byKey.set(key, []);
     byKey.get(key).push({ ...rateLimit, requestId: call.requestId });
   }
@@ -109,8 +187,17 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
   let countCollisions = 0;
   let refusedInPartialWindow = 0;
   let fullestWindow = 0;
+  let failOpenCounted = 0;
   for (const [key, decisions] of byKey) {
-    for (const window of windowsOf(decisions, windowMs)) {
+    const windows = windowsOf(decisions, windowMs);
+    const explained = explainUnreported(
+      windows,
+      failOpenByKey.get(key) ?? [],
+      windowMs,
+      limit,
+      settings.rateLimit.storeTimeoutMs,
+    );
+    for (const [index, window] of windows.entries()) {
       windowCount += 1;
       const admitted = window.admitted.length;
       fullestWindow = Math.max(fullestWindow, admitted);
@@ -122,11 +209,15 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
       if (counts.size !== admitted) countCollisions += admitted - counts.size;
       const span = { from: window.firstEnd - windowMs - windowMs, to: window.lastEnd + windowMs };
       const nearFault = faults.some((fault) => fault.from <= span.to && fault.to >= span.from);
-      if (window.rejected.length > 0 && admitted < limit && !nearFault) {
+      const failOpen = explained[index];
+      if (window.rejected.length > 0 && admitted + failOpen < limit && !nearFault) {
         refusedInPartialWindow += window.rejected.length;
         notes.push(
-          `rate limit: ${window.rejected.length} calls of ${key} refused in a window with only ${admitted} admissions`,
+          `rate limit: ${window.rejected.length} calls of ${key} refused in a window with only ${admitted} admissions` +
+            ` and ${failOpen} calls admitted on a store error that could have counted there`,
         );
+      } else if (!nearFault) {
+        failOpenCounted += failOpen;
       }
     }
   }
@@ -212,6 +303,12 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
       pass: wronglyCancelled + refusedInPartialWindow === 0,
     },
     {
+      check: 'plain prompts the security scan refuses (also outside the soak)',
+      value: `${benignRefused} of ${plainCalls} (${((100 * benignRefused) / Math.max(1, plainCalls)).toFixed(2)} %)`,
+      expected: `≤ ${settings.maxBenignRefusedShare * 100} %`,
+      pass: benignRefused <= settings.maxBenignRefusedShare * plainCalls,
+    },
+    {
       check: 'injection attempts that got through',
       value: `${injectionsThrough} (of ${injections}; ${injectionsBlocked} blocked)`,
       expected: '0',
@@ -231,6 +328,7 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
       expected: 'exact (component and each user)',
       pass: costExact && pendingCostRecords === 0,
     },
+    ...tokenBurstCheck(settings, tokenBurst),
     {
       check: 'unhandled rejections / uncaught exceptions',
       value: String(unhandled),
@@ -265,6 +363,7 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
     servedFromCache,
     rateLimited,
     wronglyCancelled,
+    benignRefused,
     refusedInPartialWindow,
     failed,
     injections,
@@ -275,6 +374,7 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
     overLimit,
     countCollisions,
     storeErrorAdmissions,
+    failOpenCounted,
     notConsulted,
     expectedCost,
     stored,

@@ -6,9 +6,9 @@ import { createAgent, HookExecutor } from '@llmspell/executor';
 import { CostTrackingHook, RedisCostStore } from '@llmspell/hook-cost';
 import { RateLimitingHook } from '@llmspell/hook-rate-limit';
 import { RedisCachingHook } from '@llmspell/hook-redis-cache';
-import { SecurityConfig, SecurityValidationHook } from '@llmspell/hook-security';
 import { HookRegistry } from '@llmspell/registry';
 import { injectionPrompts, repeatedPrompts, uniquePromptTemplates } from './prompts.mjs';
+import { createSecurityHook } from './security-hook.mjs';
 import { settings } from './settings.mjs';
 
 const worker = Number(process.env.CHAOS_WORKER ?? '0');
@@ -96,7 +96,7 @@ events.subscribe('*', (event) => {
 });
 const metrics = new InMemoryMetrics();
 
-const security = new SecurityValidationHook(SecurityConfig.strict());
+const security = createSecurityHook();
 const cache = await RedisCachingHook.create(redisUrl, {
   commandTimeoutMs: settings.cache.commandTimeoutMs,
   ttlMs: settings.cache.ttlMs,
@@ -195,6 +195,7 @@ async function oneCall(index) {
   calls.push({
     requestId,
     kind,
+    text,
     userId,
     startMs,
     endMs,

@@ -76,7 +76,7 @@ ${table}
 | refused by the rate limit | ${figures.rateLimited} |
 | injection attempts blocked | ${figures.injectionsBlocked} of ${figures.injections} |
 | rate-limit windows checked | ${figures.windowCount} (fullest: ${figures.fullestWindow} of ${settings.rateLimit.requestsPerWindow}) |
-| calls admitted on a rate-limit store error (\`onStoreError: 'allow'\`) | ${figures.storeErrorAdmissions} |
+| calls admitted on a rate-limit store error (\`onStoreError: 'allow'\`) | ${figures.storeErrorAdmissions} (${figures.failOpenCounted} of them filled a count of a window that refused calls, outside the outages) |
 | calls the rate limiter was not consulted for (circuit open) | ${figures.notConsulted} |
 | cost in Redis | ${cost ? `${usd(cost.costPicoUsd)} over ${cost.calls} calls, ${cost.inputTokens} + ${cost.outputTokens} tokens` : 'unreadable'} |
 | cost expected from the workers' runs | ${usd(figures.expectedCost.costPicoUsd)} over ${figures.expectedCost.calls} calls, ${figures.expectedCost.inputTokens} + ${figures.expectedCost.outputTokens} tokens |
@@ -94,15 +94,30 @@ ${result.notes.length > 0 ? `Notes from this run:\n\n${result.notes.map((note) =
 ## How the checks are made
 
 - **Should have succeeded**: every non-injection call, except those the rate limiter refused with its own
-  window decision. Succeeded means the call resolved with the right answer for its prompt.
-- **Wrongly cancelled**: a non-injection call cancelled for any other reason, plus refusals in a window that was
-  not full (only judged for windows at least one window length away from an outage, where a command that timed
-  out on the client may still be counted by Redis later).
+  window decision and those the security scan refuses outside the soak too (next item). Succeeded means the call resolved with the right answer for its prompt.
+- **Plain prompts the security scan refuses**: a non-injection call the security hook refused whose text a fresh
+  hook with the same config also refuses outside the soak: the detector's judgement of that text (the
+  classifier's false positives, measured on public data in \`packages/hook-security\`), not a fault. At most
+  ${settings.maxBenignRefusedShare * 100} % of the plain calls may be refused so; each is listed in the notes.
+- **Wrongly cancelled**: a non-injection call cancelled for any other reason (a security refusal the scan does
+  not repeat outside the soak included), plus refusals in a window that was
+  not full. A window is full when its admissions plus the calls admitted on a store error that Redis still
+  counted there reach the limit: a command that timed out on the client (the call is admitted, fail-open) may
+  run in Redis a moment later, and then it holds one of the window's counts. Such a call is matched to at most
+  one window whose count it could hold (it ran no earlier than the call started and no later than one window
+  length after the client gave up). Windows within one window length of an outage are not judged: there a
+  command may run seconds after its call gave up.
 - **Rate limit**: each decision the Redis store made carries \`data.rateLimit\` (read by a thin wrapper around
   the hook); the window it belongs to is identified by when it ends (decision time + \`resetMs\`). Per user and
   window, admissions must not exceed the limit and their counts must be distinct. Calls admitted because the
   store failed (\`onStoreError: 'allow'\`, the default) are counted separately: they are the configured fail-open
-  behaviour, not admissions by the limiter.
+  behaviour, not admissions by the limiter, so the above-the-limit check leaves them out (the full-window check
+  above counts those whose command Redis still ran).
+- **Token limit**: once Redis is back from the pause, while the workers keep calling, ${settings.tokenBurst.processes} fresh processes
+  each fire ${settings.tokenBurst.callsPerProcess} concurrent calls of known usage (100–599 tokens, estimated exactly) at one key of a
+  \`RateLimitingHook\` with \`tokensPerWindow: ${settings.tokenBurst.tokensPerWindow}\` on the same Redis; one call uses ${settings.tokenBurst.overrun} tokens more than it
+  estimated. The tokens of the admitted calls must stay within the limit plus that overrun, and reach the limit
+  within one call (more than the limit minus the largest call), with no store error.
 - **Cost**: the component's and every user's totals read from Redis after all workers flushed and exited must
   equal, exactly (integer pico-dollars, calls and tokens), the sum over the calls whose operation ran.
   Redis runs with an append-only file and \`appendfsync always\` so that the SIGKILL loses no acknowledged write;

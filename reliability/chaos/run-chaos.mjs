@@ -12,6 +12,7 @@ import { RedisCostStore } from '@llmspell/hook-cost';
 import { startRedisServer } from '@llmspell/testing';
 import { analyse } from './analyse.mjs';
 import { renderResults, renderTable } from './render-results.mjs';
+import { createSecurityHook } from './security-hook.mjs';
 import { settings } from './settings.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -143,6 +144,50 @@ async function injectFaults() {
   redis.resume();
   faults.push({ kind: 'pause', from: pauseAt, to: now() });
   console.log(`chaos: Redis resumed (SIGCONT) after ${Math.round(now() - pauseAt)} ms`);
+  tokenBurst = await runTokenBurst();
+}
+
+/** The token-limit burst: fresh processes that start their calls together, against one key. */
+let tokenBurst;
+async function runTokenBurst() {
+  const { processes } = settings.tokenBurst;
+  const children = Array.from({ length: processes }, (_unused, index) => {
+    const child = spawn(process.execPath, [join(here, 'token-burst-worker.mjs')], {
+      env: {
+        ...process.env,
+        CHAOS_REDIS_URL: redis.url,
+        CHAOS_RUN_ID: runId,
+        CHAOS_BURST_INDEX: String(index),
+      },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = [];
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const ready = new Promise((resolve) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        lines.push(line);
+        if (line === 'ready') resolve();
+      });
+    });
+    return { child, lines, exited, ready: Promise.race([ready, exited]) };
+  });
+  // Every process loaded and connected before any starts: their calls then reach Redis together.
+  await Promise.all(children.map(({ ready }) => ready));
+  for (const { child } of children) child.stdin.end('go\n');
+  const answers = await Promise.all(
+    children.map(async ({ lines, exited }) => {
+      const exitCode = await exited;
+      try {
+        return { ...JSON.parse(lines.at(-1)), exitCode };
+      } catch {
+        return { exitCode, error: `no report (exit ${exitCode}): ${lines.join(' ').slice(0, 200)}` };
+      }
+    }),
+  );
+  console.log(
+    `chaos: token burst done: ${answers.map((answer) => answer.admittedTokens).join(' + ')} tokens admitted`,
+  );
+  return answers;
 }
 
 const faulting = injectFaults();
@@ -178,7 +223,8 @@ await exitWatch;
 clearTimeout(deadline);
 // Workers that finished early must not leave the fault injector waiting for progress that never comes.
 onProgress();
-await Promise.race([faulting, sleep(settings.outageMs + 1_000)]);
+// The token burst (after the pause) takes a few seconds more.
+await Promise.race([faulting, sleep(settings.outageMs + 20_000)]);
 
 // What Redis holds once every worker has flushed and gone.
 const store = new RedisCostStore(redis.url, { keyPrefix: `chaos:${runId}:cost:` });
@@ -198,6 +244,7 @@ await store.close();
 await redis.stop();
 rmSync(workDirectory, { recursive: true, force: true });
 
+const securityHook = createSecurityHook();
 const result = analyse({
   settings,
   faults,
@@ -211,7 +258,9 @@ const result = analyse({
   })),
   stored,
   storeError,
+  tokenBurst,
   orchestratorUnhandled: ownUnhandled,
+  refusedOutsideSoak: (text) => securityHook.validate({ text }).length > 0,
 });
 
 const elapsedMs = Date.now() - runStartedAt;

@@ -192,6 +192,7 @@ describe('hook constructors given random JSON-ish options', () => {
       commandTimeoutMs: milliseconds,
       connectTimeoutMs: milliseconds,
       recordIdTtlMs: milliseconds,
+      confirmReplicas: count,
     });
     const connection = fc.oneof(fc.constant(redis.url), fc.constantFrom<unknown>(undefined, null, 1, true));
     await fc.assert(

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { EventBus } from '@llmspell/core';
-import { type RedisClusterHandle, startRedisCluster } from '@llmspell/testing';
+import { type RedisClusterHandle, redisCli, startRedisCluster } from '@llmspell/testing';
 import { Cluster } from 'ioredis';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,4 +116,55 @@ describe('RedisCostStore on a Redis Cluster (3 masters, 3 replicas)', () => {
     expect(failures.length).toBeGreaterThan(0);
     expect(failures.every((message) => /MOVED .*pass an ioredis Cluster client/.test(message))).toBe(true);
   });
+
+  // Last in the file: it kills a master. The user's replica is cut off (SIGSTOP, then its master drops the link)
+  // while calls are recorded, so the failover loses what that master acknowledged meanwhile.
+  it('keeps totals exact through a failover that loses acknowledged writes, with confirmReplicas: 1', async () => {
+    const keyPrefix = `failover-${Date.now()}`;
+    const confirmedStore = new RedisCostStore(client, {
+      keyPrefix: `${keyPrefix}:confirmed:`,
+      confirmReplicas: 1,
+      commandTimeoutMs: 600,
+      logger: quiet,
+    });
+    const plainStore = new RedisCostStore(client, { keyPrefix: `${keyPrefix}:plain:`, logger: quiet });
+    const hooks = [confirmedStore, plainStore].map((store) => new CostTrackingHook({ store, logger: quiet }));
+    // 'ann' has the same hash tag under both prefixes: both stores write her totals on one shard.
+    const calls = (count: number) =>
+      Promise.all(
+        hooks.flatMap((hook) =>
+          Array.from({ length: count }, () =>
+            simulateCall(hook, { userId: 'ann', model: 'gpt-4', tokensUsed: { input: 10, output: 5 } }),
+          ),
+        ),
+      );
+    try {
+      await calls(10);
+      const { master, replicas } = await cluster.shardOf(`${keyPrefix}:confirmed:{user:ann}:totals`);
+      const [replica] = replicas;
+      replica!.pause();
+      await redisCli(master.port, ['CLIENT', 'KILL', 'TYPE', 'replica']);
+      await calls(10);
+      await master.kill();
+      replica!.resume();
+      await cluster.waitUntilHealthy(30_000);
+      await master.restart();
+      await cluster.waitUntilHealthy(30_000);
+      await calls(10);
+      await Promise.all(hooks.map((hook) => hook.flush()));
+      expect(hooks[0]!.pendingRecords).toBe(0);
+
+      const [confirmed, plain] = await Promise.all([
+        confirmedStore.totals('user', 'ann'),
+        plainStore.totals('user', 'ann'),
+      ]);
+      // gpt-4: $0.03 / $0.06 per 1K input / output tokens → $0.0006 per call.
+      expect(confirmed).toMatchObject({ calls: 30, inputTokens: 300, costPicoUsd: 30n * 600_000_000n });
+      // Without confirmation the 10 calls the dying master acknowledged are gone.
+      expect(plain).toMatchObject({ calls: 20, inputTokens: 200 });
+    } finally {
+      await Promise.all(hooks.map((hook) => hook.close()));
+      await Promise.all([confirmedStore.close(), plainStore.close()]);
+    }
+  }, 90_000);
 });

@@ -27,6 +27,13 @@ export interface RedisCostStoreOptions {
   recordIdTtlMs?: number;
   /** Where Redis failures are logged, at most once a minute per cause (a new cause at once). Default `consoleLogger('warn')`. */
   logger?: Logger;
+  /**
+   * Replicas that must have a write (record, reservation, release) before it counts: Redis `WAIT`, in one
+   * pipeline with the write, given half of `commandTimeoutMs`. An unconfirmed record fails and the hook replays
+   * it (record ids make that safe), so totals survive a failover exactly. Costs a replica round trip per write,
+   * and a master without enough live replicas fails every write. Default 0 (the master's answer counts).
+   */
+  confirmReplicas?: number;
 }
 
 /**
@@ -44,6 +51,7 @@ const optionsSchema = {
     connectTimeoutMs: { type: 'integer', minimum: 1 },
     recordIdTtlMs: { type: 'integer', minimum: 1 },
     logger: { type: 'object' },
+    confirmReplicas: { type: 'integer', minimum: 0, maximum: 16 },
   },
 } as const;
 
@@ -113,6 +121,7 @@ export class RedisCostStore implements CostStore {
       connectTimeoutMs = 2_000,
       recordIdTtlMs = 600_000,
       logger,
+      confirmReplicas = 0,
     } = options;
     this.#prefix = keyPrefix;
     this.#recordIdTtlArgument = String(recordIdTtlMs);
@@ -120,6 +129,7 @@ export class RedisCostStore implements CostStore {
       name: 'RedisCostStore',
       commandTimeoutMs,
       connectTimeoutMs,
+      confirmReplicas,
       ...(logger === undefined ? {} : { logger }),
     });
   }
@@ -152,7 +162,7 @@ export class RedisCostStore implements CostStore {
     const replies = await this.#step(
       'record',
       scopes.flatMap(([scope, name]) => [
-        this.#connection.script('record', recordScript, this.#recordKeys(scope, name, period), args),
+        this.#connection.write('record', recordScript, this.#recordKeys(scope, name, period), args),
         // The names index is a set per shard (another slot): adding is idempotent and runs beside the script.
         this.#connection.command('record', 'SADD', [this.#namesKey(scope, shardOf(name)), name]),
       ]),
@@ -178,7 +188,7 @@ export class RedisCostStore implements CostStore {
         const args = [request.id, micro, remainder, ttl, ...split(check.budgetPicoUsd)];
         if (period !== undefined) args.push(String(period.keepUntilMs));
         const keys = this.#scopeKeys(check.scope, check.name, period);
-        return this.#connection.script('reserve', reserveScript, keys, args);
+        return this.#connection.write('reserve', reserveScript, keys, args);
       }),
     )) as [number, string?, number?][];
     const refused = replies.findIndex((reply) => reply[0] !== 1);
@@ -254,7 +264,7 @@ export class RedisCostStore implements CostStore {
     return this.#step(
       'release',
       scopes.map(({ scope, name }) =>
-        this.#connection.script('release', releaseScript, this.#scopeKeys(scope, name, period), [
+        this.#connection.write('release', releaseScript, this.#scopeKeys(scope, name, period), [
           reservationId,
         ]),
       ),

@@ -9,6 +9,11 @@ export interface RedisClient {
   readonly isCluster: boolean;
   /** Sends any command; every reply comes back unconverted. */
   call(command: string, args: (string | Buffer | number)[]): Promise<unknown>;
+  /**
+   * Commands sent together on one connection, answered in order; a `Cluster` sends them to the master of their
+   * keys' slot (`[['evalsha', sha, 1, key], ['wait', 1, 100]]`: names in lower case).
+   */
+  pipeline(commands: unknown[][]): { exec(): Promise<[error: Error | null, result: unknown][] | null> };
   connect(): Promise<unknown>;
   disconnect(reconnect?: boolean): void;
   quit(): Promise<unknown>;

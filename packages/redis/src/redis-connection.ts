@@ -29,6 +29,14 @@ export interface RedisConnectionOptions {
   logIntervalMs?: number;
   /** Close a client you passed in when the connection closes. Default false (a client created here is always closed). */
   closeClient?: boolean;
+  /**
+   * Replicas that must have a `write()` before it counts (Redis `WAIT`, sent in one pipeline with the write, given
+   * half of `commandTimeoutMs`). WAIT holds up the connection it is sent on, so a client you pass is duplicated
+   * (`client.duplicate()`, closed with the connection) and your own commands never wait behind it.
+   * Default 0: the master's answer is enough, and a write it acknowledged just before it died can be lost when a
+   * replica takes over.
+   */
+  confirmReplicas?: number;
 }
 
 /** Statuses in which a client is on its way to `ready` and a command may wait (within its deadline). */
@@ -108,6 +116,9 @@ export class RedisConnection {
   readonly #clientBoundsCommands: boolean;
   readonly #onError: (error: unknown) => void;
   readonly #onReady: () => void;
+  readonly #confirmReplicas: number;
+  /** `WAIT`'s own timeout: half the deadline, so the server answers "not confirmed" before the client gives up. */
+  readonly #confirmWaitMs: number;
   #lastCause: string | undefined;
   #failedSinceReady = false;
   #readyWait: Promise<void> | undefined;
@@ -115,11 +126,26 @@ export class RedisConnection {
 
   constructor(input: RedisConnectionInput, options: RedisConnectionOptions) {
     const { name, commandTimeoutMs, logger = consoleLogger('warn'), logIntervalMs = 60_000 } = options;
-    const { connectTimeoutMs = Math.max(commandTimeoutMs, 1_000) } = options;
+    const { connectTimeoutMs = Math.max(commandTimeoutMs, 1_000), confirmReplicas = 0 } = options;
     this.#name = name;
     this.commandTimeoutMs = commandTimeoutMs;
+    this.#confirmReplicas = confirmReplicas;
+    this.#confirmWaitMs = Math.max(1, Math.floor(commandTimeoutMs / 2));
     this.#log = new ThrottledLog(logger, logIntervalMs);
-    if (isRedisClient(input)) {
+    if (isRedisClient(input) && confirmReplicas > 0) {
+      // WAIT blocks the connection it is sent on: your other commands must not queue behind it.
+      const { duplicate, pipeline } = input as { duplicate?: () => unknown; pipeline?: unknown };
+      if (typeof duplicate !== 'function' || typeof pipeline !== 'function') {
+        throw new HookConfigError(name, [
+          {
+            path: '/confirmReplicas',
+            message: 'needs a client with pipeline() and duplicate() (an ioredis Redis or Cluster)',
+          },
+        ]);
+      }
+      this.client = duplicate.call(input) as RedisClient;
+      this.ownsClient = true;
+    } else if (isRedisClient(input)) {
       this.client = input;
       this.ownsClient = options.closeClient ?? false;
     } else {
@@ -200,6 +226,20 @@ export class RedisConnection {
     return this.#afterReady(operation, () => this.#evaluate(script, keys, args));
   }
 
+  /**
+   * Runs a Lua script that writes, within `commandTimeoutMs`. With `confirmReplicas`, `WAIT` follows it in one
+   * pipeline to the same master, and the write counts only once that many replicas have it: otherwise it fails
+   * with a `RedisUnavailableError`, though it may have been applied — make such writes safe to repeat.
+   * Without `confirmReplicas`, the same as `script()`.
+   */
+  write(operation: string, script: RedisScript, keys: string[], args: (string | number)[]): Promise<unknown> {
+    if (this.#confirmReplicas === 0) return this.script(operation, script, keys, args);
+    if (this.client.status === 'ready' && !this.#closed) {
+      return this.#bounded(operation, this.#confirmed(operation, script, keys, args));
+    }
+    return this.#afterReady(operation, () => this.#confirmed(operation, script, keys, args));
+  }
+
   /** `error` as the piece's failure: a `RedisUnavailableError` whose message is the real cause. Logged, throttled. */
   failure(operation: string, error: unknown): RedisUnavailableError {
     const failure = RedisUnavailableError.isInstance(error)
@@ -254,6 +294,65 @@ export class RedisConnection {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       return client.call('EVAL', [script.source, keys.length, ...keys, ...args]);
     }
+  }
+
+  async #confirmed(
+    operation: string,
+    script: RedisScript,
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<unknown> {
+    let replies = await this.#scriptAndWait(['evalsha', script.sha], keys, args);
+    let scriptError = replies[0][0];
+    if (scriptError?.message.startsWith('MOVED')) {
+      // A Cluster client follows MOVED for single commands, not for a pipeline with a keyless WAIT: the script did
+      // not run, so learn the new slot map and send it once more.
+      await this.#refreshSlots();
+      replies = await this.#scriptAndWait(['evalsha', script.sha], keys, args);
+      scriptError = replies[0][0];
+    }
+    if (scriptError?.message.startsWith('NOSCRIPT')) {
+      replies = await this.#scriptAndWait(['eval', script.source], keys, args);
+      scriptError = replies[0][0];
+    }
+    const [[, result], [waitError, confirmed]] = replies;
+    if (scriptError) {
+      if (/^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN)/.test(scriptError.message)) void this.#refreshSlots();
+      throw scriptError;
+    }
+    if (waitError) throw waitError;
+    if (typeof confirmed !== 'number' || confirmed < this.#confirmReplicas) {
+      throw new RedisUnavailableError(
+        operation,
+        `Redis ${operation} was not confirmed by ${this.#confirmReplicas} replica(s) within ${this.#confirmWaitMs} ms ` +
+          `(${String(confirmed)} did), so it counts as failed: a failover could lose it. Check the master's replicas ` +
+          '(INFO replication) or lower confirmReplicas',
+      );
+    }
+    return result;
+  }
+
+  /** The script (`[evalsha, sha]` or `[eval, source]`) and `WAIT`, in one pipeline: [[error, reply], [error, replicas]]. */
+  async #scriptAndWait(
+    [command, body]: [string, string],
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<[[Error | null, unknown], [Error | null, unknown]]> {
+    const replies = await this.client
+      .pipeline([
+        [command, body, keys.length, ...keys, ...args],
+        ['wait', this.#confirmReplicas, this.#confirmWaitMs],
+      ])
+      .exec();
+    if (replies?.length !== 2) throw new Error('Redis discarded the pipeline of a confirmed write');
+    return replies as [[Error | null, unknown], [Error | null, unknown]];
+  }
+
+  /** Asks a Cluster client to reload its slot map; resolves when it did (or at once for a single server). */
+  #refreshSlots(): Promise<void> {
+    const client = this.client as { refreshSlotsCache?: (callback?: (error?: unknown) => void) => void };
+    if (typeof client.refreshSlotsCache !== 'function') return Promise.resolve();
+    return new Promise((resolve) => client.refreshSlotsCache!(() => resolve()));
   }
 
   /** Waits for the connection (within the deadline), then sends; nothing is sent once the deadline passed. */

@@ -14,7 +14,12 @@ export interface RedisClusterHandle {
   masterPorts(): Promise<number[]>;
   /** The node on `port`. */
   node(port: number): RedisServerHandle;
-  /** Waits until every live node reports `cluster_state:ok` with all 16384 slots served. */
+  /** The master now serving `key`'s slot and its replicas (asked of a live node). */
+  shardOf(key: string): Promise<{ master: RedisServerHandle; replicas: RedisServerHandle[] }>;
+  /**
+   * Waits until every live node reports `cluster_state:ok` with all 16384 slots served by live masters (after a
+   * kill: until a replica took over) and every replica is in sync. Not while a node is paused.
+   */
   waitUntilHealthy(timeoutMs?: number): Promise<void>;
   /** Stops every node (by pid) and removes the nodes files. Idempotent. */
   stop(): Promise<void>;
@@ -59,6 +64,38 @@ async function freePortIfFree(port: number): Promise<boolean> {
   });
 }
 
+/** One line of `CLUSTER NODES`. */
+interface ClusterNodeLine {
+  id: string;
+  port: number;
+  flags: string[];
+  masterId: string;
+  /** Slot ranges [first, last] this node serves. */
+  slots: [number, number][];
+}
+
+function parseClusterNodes(listing: string): ClusterNodeLine[] {
+  const lines: ClusterNodeLine[] = [];
+  for (const line of listing.split('\n')) {
+    const [id = '', address = '', flags = '', masterId = '', , , , , ...slotFields] = line.trim().split(' ');
+    if (id === '') continue;
+    const slots: [number, number][] = [];
+    for (const field of slotFields) {
+      if (field.startsWith('[')) continue; // a slot being imported or migrated
+      const [first, last = first] = field.split('-').map(Number);
+      slots.push([first!, last!]);
+    }
+    lines.push({
+      id,
+      port: Number(address.split('@')[0]!.split(':').at(-1)),
+      flags: flags.split(','),
+      masterId,
+      slots,
+    });
+  }
+  return lines;
+}
+
 async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -84,25 +121,32 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
   try {
     const taken = new Set<number>();
     const count = masters * (1 + replicasPerMaster);
-    for (let index = 0; index < count; index++) {
-      const port = await clusterPort(taken);
-      nodes.push(
-        await startRedisServer({
-          useEnvironment: false,
-          port,
-          cwd: directory,
-          args: [
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            `nodes-${port}.conf`,
-            '--cluster-node-timeout',
-            String(nodeTimeoutMs),
-            ...args,
-          ],
-        }),
-      );
-    }
+    const ports: number[] = [];
+    for (let index = 0; index < count; index++) ports.push(await clusterPort(taken));
+    // In parallel, and in creation order in `nodes` (masters first): each start is mostly waiting for a PING.
+    const starting = ports.map((port) =>
+      startRedisServer({
+        useEnvironment: false,
+        port,
+        cwd: directory,
+        args: [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--cluster-node-timeout',
+          String(nodeTimeoutMs),
+          // A replica syncs at once instead of after the default 5 s diskless-sync delay.
+          '--repl-diskless-sync-delay',
+          '0',
+          ...args,
+        ],
+      }),
+    );
+    const settled = await Promise.allSettled(starting);
+    for (const outcome of settled) if (outcome.status === 'fulfilled') nodes.push(outcome.value);
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     await redisCli(
       nodes[0]!.port,
       [
@@ -125,21 +169,36 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
     for (const node of nodes) if (node.pid !== undefined) live.push(node);
     return live;
   };
+  const topology = async () => {
+    const [first] = await liveNodes();
+    if (!first) throw new Error('Every node of this cluster is stopped');
+    return parseClusterNodes(await redisCli(first.port, ['CLUSTER', 'NODES']));
+  };
   const handle: RedisClusterHandle = {
     nodes,
     startupNodes: nodes.map((node) => ({ host: node.host, port: node.port })),
     async masterPorts() {
+      return (await topology())
+        .filter(
+          (line) => line.flags.includes('master') && !line.flags.some((flag) => flag.startsWith('fail')),
+        )
+        .map((line) => line.port);
+    },
+    async shardOf(key) {
       const [first] = await liveNodes();
-      const listing = await redisCli(first!.port, ['CLUSTER', 'NODES']);
-      const ports: number[] = [];
-      for (const line of listing.split('\n')) {
-        const [, address = '', flags = ''] = line.split(' ');
-        const set = flags.split(',');
-        if (set.includes('master') && !set.some((flag) => flag.startsWith('fail'))) {
-          ports.push(Number(address.split('@')[0]!.split(':')[1]));
-        }
-      }
-      return ports;
+      const slot = Number(await redisCli(first!.port, ['CLUSTER', 'KEYSLOT', key]));
+      const lines = await topology();
+      const master = lines.find(
+        (line) =>
+          line.flags.includes('master') &&
+          !line.flags.includes('fail') &&
+          line.slots.some(([low, high]) => slot >= low && slot <= high),
+      );
+      if (!master) throw new Error(`No live master serves slot ${slot} (of key ${key}) now`);
+      return {
+        master: handle.node(master.port),
+        replicas: lines.filter((line) => line.masterId === master.id).map((line) => handle.node(line.port)),
+      };
     },
     node(port) {
       const node = byPort.get(port);
@@ -162,8 +221,22 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
           const synced = replication.every(
             (info) => !info.includes('role:slave') || info.includes('master_link_status:up'),
           );
-          if (ok && synced) return;
-          last = infos.find((info) => !info.includes('cluster_state:ok')) ?? 'replicas not in sync';
+          // Right after a kill every node still reports ok: wait until live masters serve every slot.
+          // Right after `--cluster create` a replica-to-be may still be an empty master.
+          const livePorts = new Set(live.map((node) => node.port));
+          const lines = await topology();
+          const servedByLive = lines
+            .filter((line) => line.slots.length > 0)
+            .every((line) => livePorts.has(line.port) && line.flags.includes('master'));
+          const placed = lines
+            .filter((line) => livePorts.has(line.port))
+            .every((line) => line.flags.includes('slave') || line.slots.length > 0);
+          if (ok && synced && servedByLive && placed) return;
+          last = !servedByLive
+            ? 'a stopped node still serves slots'
+            : !placed
+              ? 'a node is neither a replica nor serving slots yet'
+              : (infos.find((info) => !info.includes('cluster_state:ok')) ?? 'replicas not in sync');
         } catch (error) {
           last = error instanceof Error ? error.message : String(error);
         }

@@ -39,10 +39,12 @@ export async function startRedisSentinel(
     rmSync(directory, { recursive: true, force: true });
   };
   try {
-    const master = await startRedisServer({ useEnvironment: false });
+    // In the temporary directory: the replica saves what it loads from the master.
+    const master = await startRedisServer({ useEnvironment: false, cwd: directory });
     started.push(master);
     const replica = await startRedisServer({
       useEnvironment: false,
+      cwd: directory,
       args: ['--replicaof', '127.0.0.1', String(master.port)],
     });
     started.push(replica);
