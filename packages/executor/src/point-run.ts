@@ -318,8 +318,12 @@ export class PointRun extends DispatchTelemetry implements Deadline {
       });
     }
     this.log('warn', { hookId, hookPoint: this.point, error, failurePolicy }, `Hook '${hookId}' ${why}`);
-    const transition = slot.breaker?.onFailure(performance.now());
-    if (transition !== undefined) this.reportTransition(slot, transition);
+    // A hook that gives up on a call its caller aborted is not at fault: a caller must not be able to open a
+    // circuit every caller shares by aborting its own calls.
+    if (!(this.context.abortable && this.context.signal.aborted)) {
+      const transition = slot.breaker?.onFailure(performance.now());
+      if (transition !== undefined) this.reportTransition(slot, transition);
+    }
     if (slot.failOpen || this.runsAll) return undefined;
     return this.#finish(result);
   }
