@@ -40,7 +40,7 @@ class ModelStreamSource implements StreamSource<StreamPart> {
   }
 
   readonly #piece = (
-    next: ReadableStreamReadResult<StreamPart>,
+    next: Awaited<ReturnType<ReadableStreamDefaultReader<StreamPart>['read']>>,
   ): string | { marker: StreamPart } | undefined | Promise<string | { marker: StreamPart } | undefined> => {
     if (next.done) return undefined;
     const part = next.value;

@@ -47,8 +47,7 @@ export class StreamContent {
         break;
       }
       case 'reasoning-delta': {
-        const kind = part.type === 'text-delta' ? 'text' : 'reasoning';
-        const open = this.#open.get(`${kind}:${part.id}`) ?? this.#start(kind, part.id, undefined);
+        const open = this.#open.get(`reasoning:${part.id}`) ?? this.#start('reasoning', part.id, undefined);
         open.text += part.delta;
         break;
       }
