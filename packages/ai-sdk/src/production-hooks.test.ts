@@ -1,9 +1,17 @@
-import { type Hook, HookCancelledError, type HookPoint, HookPoint as Point, Priority } from '@llmspell/core';
+import {
+  approximateTokens,
+  type Hook,
+  HookCancelledError,
+  type HookPoint,
+  HookPoint as Point,
+  Priority,
+} from '@llmspell/core';
 import { CostTrackingHook } from '@llmspell/hook-cost';
 import { RateLimitingHook } from '@llmspell/hook-rate-limit';
 import { CachingHook, MemoryCacheStore } from '@llmspell/hook-redis-cache';
 import { HookRegistry } from '@llmspell/registry';
 import { generateText, streamText, wrapLanguageModel } from 'ai';
+import { MockLanguageModelV3 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { echoModel } from './__fixtures__/models.js';
 import { hooksMiddleware } from './hooks-middleware.js';
@@ -126,6 +134,54 @@ describe('hooksMiddleware with the cost hook', () => {
     // gpt-4: $0.03 per 1k input, $0.06 per 1k output → 30 × 0.00003 + 60 × 0.00006 = $0.0045.
     expect(totals.costPicoUsd).toBe(4_500_000_000n);
     expect(totals.costUsd).toBe(0.0045);
+  });
+
+  it('charges a stream the caller aborted for its prompt and the text it released, marked as an estimate', async () => {
+    const cost = new CostTrackingHook();
+    const registry = await registryWith([[cost, Priority.Low, lifecycle]]);
+    const released = 'The first part of a long answer';
+    const slow = new MockLanguageModelV3({
+      modelId: 'gpt-4',
+      doStream: async ({ abortSignal }) => ({
+        stream: new ReadableStream({
+          async start(controller) {
+            controller.enqueue({ type: 'stream-start', warnings: [] });
+            controller.enqueue({ type: 'text-start', id: 't1' });
+            controller.enqueue({ type: 'text-delta', id: 't1', delta: released });
+            // The rest never comes before the caller gives up.
+            await new Promise((resolve) => abortSignal?.addEventListener('abort', resolve, { once: true }));
+            controller.error(abortSignal?.reason);
+          },
+        }),
+      }),
+    });
+    const model = wrapLanguageModel({
+      model: slow,
+      middleware: hooksMiddleware({ registry, name: 'writer' }),
+    });
+    const controller = new AbortController();
+    const result = streamText({
+      model,
+      prompt: 'Write me a long essay',
+      abortSignal: controller.signal,
+      onError: () => {},
+    });
+    const reading = (async () => {
+      for await (const delta of result.textStream) {
+        if (delta.length > 0) controller.abort(new Error('the reader went away'));
+      }
+    })();
+    await expect(reading).rejects.toThrow('the reader went away');
+    // Cleanup runs off the reader's path: wait (bounded) until it has charged the call.
+    for (let waited = 0; (await cost.totals('writer')).calls === 0 && waited < 5_000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const input = approximateTokens('Write me a long essay');
+    const output = approximateTokens(released);
+    const totals = await cost.totals('writer');
+    expect(totals).toMatchObject({ calls: 1, inputTokens: input, outputTokens: output });
+    // gpt-4: 30_000_000 / 60_000_000 pico-dollars per input / output token.
+    expect(totals.costPicoUsd).toBe(BigInt(input) * 30_000_000n + BigInt(output) * 60_000_000n);
   });
 
   it('charges nothing for an answer served from the cache', async () => {
