@@ -8,6 +8,14 @@ import {
 } from '@llmspell/core';
 import type { ValidateFunction } from 'ajv';
 import { builtInScore } from './built-in-classifier.js';
+import {
+  messageKey,
+  messageStrings,
+  type PromptMessage,
+  promptMessagesOf,
+  RememberedMessages,
+  userText,
+} from './conversation.js';
 import { MissingInputError } from './errors/missing-input-error.js';
 import {
   type CollectedStrings,
@@ -92,6 +100,7 @@ export class SecurityValidationHook implements Hook {
   /** The output detectors without the classifier: a window of a stream is not a text to classify. */
   readonly #chunkSettings: ScanSettings;
   readonly #streamStateKey: string;
+  readonly #remembered: RememberedMessages;
 
   /** Throws `HookConfigError` listing every bad option, including user patterns that could backtrack catastrophically. */
   constructor(config: SecurityConfig = {}) {
@@ -105,6 +114,7 @@ export class SecurityValidationHook implements Hook {
       : outputDetectors;
     this.#chunkSettings = { detectors: chunkDetectors, blockedPatterns };
     this.#streamStateKey = `${this.id}:streamScannedTo`;
+    this.#remembered = new RememberedMessages(this.#config.rememberedMessages);
     // V8 compiles each regular expression on its first use: one scan now moves that cost (several ms with
     // every detector on) from the first user request to start-up.
     const warmUp = { text: WARM_UP_TEXT, note: "It's 50% off at O'Brien's -- see you at 10:30 #team" };
@@ -175,6 +185,11 @@ export class SecurityValidationHook implements Hook {
     ) {
       this.#report(context, [{ type: 'MissingInput', path: '/input' }]);
       return HookResult.cancel(NO_INPUT_REASON);
+    }
+    if (!isTool) {
+      const messages = promptMessagesOf(input);
+      if (messages !== undefined)
+        return this.#judgeConversation(context, input as Record<string, unknown>, messages);
     }
     const tool = point === HookPoint.BeforeToolExecution ? context.componentId.name : '';
     return this.#judge(context, {
@@ -264,6 +279,77 @@ export class SecurityValidationHook implements Hook {
     }
     const text = pending.slice(0, offset) + sanitizeText(pending.slice(offset), this.#chunkSettings);
     return HookResult.modified({ chunk: { text } });
+  }
+
+  /**
+   * A model call's prompt (`data.input = { text, messages }` from the AI SDK middleware): every message is
+   * judged, user messages with `detectors` (each within `maxInputLength`), assistant messages and tool results
+   * with `outputDetectors` (indirect injection), system messages not at all (they are the application's).
+   * Messages judged clean are remembered and not scanned again on the next turn; refused ones are judged
+   * every time they are sent. A plugged classifier is not consulted here; the built-in one is.
+   */
+  #judgeConversation(
+    context: HookContext,
+    input: Record<string, unknown>,
+    messages: readonly unknown[],
+  ): HookResult {
+    const violations: SecurityViolation[] = [];
+    let mustCancel = false;
+    const rewritten: unknown[] = messages.slice();
+    let changed = false;
+    let lastUser = -1;
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index] as PromptMessage | null;
+      if (message === null || typeof message !== 'object' || typeof message.role !== 'string') {
+        violations.push({ type: 'MissingInput', path: `/input/messages/${index}` });
+        mustCancel = true;
+        continue;
+      }
+      if (message.role === 'user') lastUser = index;
+      if (message.role === 'system') continue;
+      const key = messageKey(message);
+      if (this.#remembered.has(key)) continue;
+      const isUser = message.role === 'user';
+      const { strings, overflow, scanned } = messageStrings(message);
+      const subject: Subject = {
+        root: 'input',
+        value: message.content,
+        collected: { strings: scanned.map((position) => strings[position]!), overflow },
+        settings: isUser ? this.#inputSettings : this.#outputSettings,
+        limitLength: isUser,
+        validator: undefined,
+        tool: '',
+      };
+      const evaluation = this.#evaluate(subject, this.#config.strictMode);
+      if (evaluation.violations.length === 0) {
+        this.#remembered.remember(key);
+        continue;
+      }
+      const prefix = `/input/messages/${index}/content`;
+      for (const violation of evaluation.violations) {
+        violations.push(
+          'path' in violation
+            ? { ...violation, path: violation.path.replace(/^\/input/, prefix) }
+            : violation,
+        );
+      }
+      if (evaluation.mustCancel) mustCancel = true;
+      if (this.#config.strictMode || mustCancel) continue;
+      const sanitized = this.#sanitize(subject);
+      const replacement = strings.slice();
+      scanned.forEach((position, order) => {
+        replacement[position] = sanitized[order]!;
+      });
+      rewritten[index] = { ...message, content: replaceStrings(message.content, replacement) };
+      changed = true;
+    }
+    if (violations.length === 0) return HookResult.continue();
+    this.#report(context, violations);
+    if (this.#config.strictMode || mustCancel || !changed) {
+      return HookResult.cancel(`Security violation: ${violations.map(describeViolation).join('; ')}`);
+    }
+    const text = lastUser === -1 ? input.text : userText((rewritten[lastUser] as PromptMessage).content);
+    return HookResult.modified({ input: { messages: rewritten, text } });
   }
 
   #judge(context: HookContext, subject: Subject): HookResult | Promise<HookResult> {
