@@ -24,7 +24,11 @@ export interface ChaosRun {
   /** The cost totals read from Redis, or undefined when unreadable. */
   stored: unknown;
   storeError: string | undefined;
+  /** Each token-burst process's report (or why it has none), when `settings.tokenBurst` is set. */
+  tokenBurst?: Record<string, unknown>[];
   orchestratorUnhandled: number;
+  /** Whether the security scan refuses `text` outside the soak. Default: never. */
+  refusedOutsideSoak?: (text: string) => boolean;
 }
 
 /** Turns what the workers reported and what Redis holds into pass/fail checks, figures and notes. */

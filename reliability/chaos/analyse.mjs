@@ -31,6 +31,30 @@ function windowsOf(decisions, windowMs) {
   return windows;
 }
 
+/** The token-limit burst: admitted tokens within the limit plus the one overrun, and within one call of the limit. */
+function tokenBurstCheck(settings, answers) {
+  if (settings.tokenBurst === undefined) return [];
+  const { tokensPerWindow, overrun, processes, callsPerProcess } = settings.tokenBurst;
+  const reported = (answers ?? []).filter((answer) => answer.error === undefined && answer.exitCode === 0);
+  const admitted = reported.reduce((sum, answer) => sum + answer.admittedTokens, 0);
+  const largest = Math.max(0, ...reported.map((answer) => answer.largestCall));
+  const storeErrors = reported.reduce((sum, answer) => sum + answer.storeErrors, 0);
+  return [
+    {
+      check: `token limit: tokens admitted from ${processes} processes × ${callsPerProcess} concurrent calls on one key`,
+      value: answers
+        ? `${admitted} of ${tokensPerWindow} (${reported.map((answer) => answer.admittedTokens).join(' + ')}; ${storeErrors} store errors)`
+        : 'not run',
+      expected: `${tokensPerWindow - largest + 1}–${tokensPerWindow + overrun}`,
+      pass:
+        reported.length === processes &&
+        storeErrors === 0 &&
+        admitted <= tokensPerWindow + overrun &&
+        admitted > tokensPerWindow - largest,
+    },
+  ];
+}
+
 /**
  * Pairs each window's counts that no decision reported with calls admitted on a store error (their command timed out
  * on the client, yet Redis may still have run it: one increment for one admitted call). A call can be counted in
@@ -60,7 +84,16 @@ function explainUnreported(windows, failOpen, windowMs, limit, timeoutMs) {
   });
 }
 
-export function analyse({ settings, faults, workers, stored, storeError, orchestratorUnhandled }) {
+export function analyse({
+  settings,
+  faults,
+  workers,
+  stored,
+  storeError,
+  tokenBurst,
+  orchestratorUnhandled,
+  refusedOutsideSoak = () => false,
+}) {
   const notes = [];
   const calls = workers.flatMap(({ report }) => report?.calls ?? []);
   const limit = settings.rateLimit.requestsPerWindow;
@@ -72,6 +105,8 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
   let servedFromCache = 0;
   let rateLimited = 0;
   let wronglyCancelled = 0;
+  let benignRefused = 0;
+  let plainCalls = 0;
   let failed = 0;
   let injections = 0;
   let injectionsThrough = 0;
@@ -79,9 +114,7 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
   const examples = [];
   const example = (label, call) => {
     if (examples.length < 12)
-      examples.push(
-        `${label}: ${call.requestId} "${call.ranText ?? ''}" ${call.outcome} ${call.reason ?? ''}`,
-      );
+      examples.push(`${label}: ${call.requestId} "${call.text ?? ''}" ${call.outcome} ${call.reason ?? ''}`);
   };
   for (const call of calls) {
     if (call.kind === 'injection') {
@@ -104,6 +137,15 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
       call.rateLimit.decision === 'rejected';
     if (rejectedByLimit) {
       rateLimited += 1;
+      continue;
+    }
+    plainCalls += 1;
+    // The scan's own verdict on the text (it refuses it outside the soak too): a false positive of the detector,
+    // counted against its bound below, not a call the faults cancelled.
+    const refusedBySecurity = call.outcome === 'cancelled' && call.reason?.startsWith('Security violation');
+    if (refusedBySecurity && typeof call.text === 'string' && refusedOutsideSoak(call.text)) {
+      benignRefused += 1;
+      example('plain prompt the security scan refuses', call);
       continue;
     }
     shouldSucceed += 1;
@@ -261,6 +303,12 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
       pass: wronglyCancelled + refusedInPartialWindow === 0,
     },
     {
+      check: 'plain prompts the security scan refuses (also outside the soak)',
+      value: `${benignRefused} of ${plainCalls} (${((100 * benignRefused) / Math.max(1, plainCalls)).toFixed(2)} %)`,
+      expected: `≤ ${settings.maxBenignRefusedShare * 100} %`,
+      pass: benignRefused <= settings.maxBenignRefusedShare * plainCalls,
+    },
+    {
       check: 'injection attempts that got through',
       value: `${injectionsThrough} (of ${injections}; ${injectionsBlocked} blocked)`,
       expected: '0',
@@ -280,6 +328,7 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
       expected: 'exact (component and each user)',
       pass: costExact && pendingCostRecords === 0,
     },
+    ...tokenBurstCheck(settings, tokenBurst),
     {
       check: 'unhandled rejections / uncaught exceptions',
       value: String(unhandled),
@@ -314,6 +363,7 @@ export function analyse({ settings, faults, workers, stored, storeError, orchest
     servedFromCache,
     rateLimited,
     wronglyCancelled,
+    benignRefused,
     refusedInPartialWindow,
     failed,
     injections,

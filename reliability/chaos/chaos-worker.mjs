@@ -6,10 +6,10 @@ import { createAgent, HookExecutor } from '@llmspell/executor';
 import { CostTrackingHook, RedisCostStore } from '@llmspell/hook-cost';
 import { RateLimitingHook } from '@llmspell/hook-rate-limit';
 import { RedisCachingHook } from '@llmspell/hook-redis-cache';
-import { SecurityConfig, SecurityValidationHook } from '@llmspell/hook-security';
 import { HookRegistry } from '@llmspell/registry';
 import { Cluster } from 'ioredis';
 import { injectionPrompts, repeatedPrompts, uniquePromptTemplates } from './prompts.mjs';
+import { createSecurityHook } from './security-hook.mjs';
 import { settings } from './settings.mjs';
 
 const worker = Number(process.env.CHAOS_WORKER ?? '0');
@@ -107,7 +107,7 @@ const cluster = clusterNodes
   : undefined;
 const connection = cluster ?? redisUrl;
 
-const security = new SecurityValidationHook(SecurityConfig.strict());
+const security = createSecurityHook();
 const cache = await RedisCachingHook.create(connection, {
   commandTimeoutMs: settings.cache.commandTimeoutMs,
   ttlMs: settings.cache.ttlMs,
@@ -208,6 +208,7 @@ async function oneCall(index) {
   calls.push({
     requestId,
     kind,
+    text,
     userId,
     startMs,
     endMs,

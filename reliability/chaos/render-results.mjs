@@ -197,8 +197,13 @@ ${result.notes.length > 0 ? `Notes from this run:\n\n${result.notes.map((note) =
 ## How the checks are made
 
 - **Should have succeeded**: every non-injection call, except those the rate limiter refused with its own
-  window decision. Succeeded means the call resolved with the right answer for its prompt.
-- **Wrongly cancelled**: a non-injection call cancelled for any other reason, plus refusals in a window that was
+  window decision and those the security scan refuses outside the soak too (next item). Succeeded means the call resolved with the right answer for its prompt.
+- **Plain prompts the security scan refuses**: a non-injection call the security hook refused whose text a fresh
+  hook with the same config also refuses outside the soak: the detector's judgement of that text (the
+  classifier's false positives, measured on public data in \`packages/hook-security\`), not a fault. At most
+  ${settings.maxBenignRefusedShare * 100} % of the plain calls may be refused so; each is listed in the notes.
+- **Wrongly cancelled**: a non-injection call cancelled for any other reason (a security refusal the scan does
+  not repeat outside the soak included), plus refusals in a window that was
   not full. A window is full when its admissions plus the calls admitted on a store error that Redis still
   counted there reach the limit: a command that timed out on the client (the call is admitted, fail-open) may
   run in Redis a moment later, and then it holds one of the window's counts. Such a call is matched to at most
@@ -211,6 +216,11 @@ ${result.notes.length > 0 ? `Notes from this run:\n\n${result.notes.map((note) =
   store failed (\`onStoreError: 'allow'\`, the default) are counted separately: they are the configured fail-open
   behaviour, not admissions by the limiter, so the above-the-limit check leaves them out (the full-window check
   above counts those whose command Redis still ran).
+- **Token limit**: once Redis is back from the pause, while the workers keep calling, ${settings.tokenBurst.processes} fresh processes
+  each fire ${settings.tokenBurst.callsPerProcess} concurrent calls of known usage (100–599 tokens, estimated exactly) at one key of a
+  \`RateLimitingHook\` with \`tokensPerWindow: ${settings.tokenBurst.tokensPerWindow}\` on the same Redis; one call uses ${settings.tokenBurst.overrun} tokens more than it
+  estimated. The tokens of the admitted calls must stay within the limit plus that overrun, and reach the limit
+  within one call (more than the limit minus the largest call), with no store error.
 - **Cost**: the component's and every user's totals read from Redis after all workers flushed and exited must
   equal, exactly (integer pico-dollars, calls and tokens), the sum over the calls whose operation ran.
   Redis runs with an append-only file and \`appendfsync always\` so that the SIGKILL loses no acknowledged write;

@@ -17,6 +17,7 @@ import {
   renderTable,
   withClusterSection,
 } from './render-results.mjs';
+import { createSecurityHook } from './security-hook.mjs';
 import { settings } from './settings.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -109,10 +110,59 @@ const deadline = setTimeout(() => {
   for (const { child } of workers) child.kill('SIGKILL');
 }, maxRunMs);
 
-const faulting = topology.injectFaults({ waitForProgress, faults }).catch((error) => {
-  faultError = error instanceof Error ? error.message : String(error);
-  console.error(`chaos: injecting faults failed: ${faultError}`);
-});
+/** The token-limit burst: fresh processes that start their calls together, against one key. */
+let tokenBurst;
+async function runTokenBurst() {
+  const { processes } = settings.tokenBurst;
+  const children = Array.from({ length: processes }, (_unused, index) => {
+    const child = spawn(process.execPath, [join(here, 'token-burst-worker.mjs')], {
+      env: {
+        ...process.env,
+        ...topology.workerEnvironment,
+        CHAOS_RUN_ID: runId,
+        CHAOS_BURST_INDEX: String(index),
+      },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = [];
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const ready = new Promise((resolve) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        lines.push(line);
+        if (line === 'ready') resolve();
+      });
+    });
+    return { child, lines, exited, ready: Promise.race([ready, exited]) };
+  });
+  // Every process loaded and connected before any starts: their calls then reach Redis together.
+  await Promise.all(children.map(({ ready }) => ready));
+  for (const { child } of children) child.stdin.end('go\n');
+  const answers = await Promise.all(
+    children.map(async ({ lines, exited }) => {
+      const exitCode = await exited;
+      try {
+        return { ...JSON.parse(lines.at(-1)), exitCode };
+      } catch {
+        return { exitCode, error: `no report (exit ${exitCode}): ${lines.join(' ').slice(0, 200)}` };
+      }
+    }),
+  );
+  console.log(
+    `chaos: token burst done: ${answers.map((answer) => answer.admittedTokens).join(' + ')} tokens admitted`,
+  );
+  return answers;
+}
+
+// The token-limit burst runs once the faults are over.
+const faulting = topology
+  .injectFaults({ waitForProgress, faults })
+  .then(async () => {
+    tokenBurst = await runTokenBurst();
+  })
+  .catch((error) => {
+    faultError = error instanceof Error ? error.message : String(error);
+    console.error(`chaos: injecting faults failed: ${faultError}`);
+  });
 const exitWatch = Promise.all(
   workers.map(async (state) => {
     await Promise.race([state.exited, waitForReport(state)]);
@@ -145,9 +195,10 @@ await exitWatch;
 clearTimeout(deadline);
 // Workers that finished early must not leave the fault injector waiting for progress that never comes.
 onProgress();
+// The token burst (after the faults) takes a few seconds more.
 await Promise.race([
   faulting,
-  sleep(onCluster ? settings.cluster.healthyWithinMs : settings.outageMs + 1_000),
+  sleep((onCluster ? settings.cluster.healthyWithinMs : settings.outageMs) + 20_000),
 ]);
 
 // What Redis holds once every worker has flushed and gone.
@@ -160,6 +211,7 @@ try {
 }
 await topology.stop();
 
+const securityHook = createSecurityHook();
 const result = analyse({
   settings,
   faults,
@@ -173,7 +225,9 @@ const result = analyse({
   })),
   stored,
   storeError,
+  tokenBurst,
   orchestratorUnhandled: ownUnhandled,
+  refusedOutsideSoak: (text) => securityHook.validate({ text }).length > 0,
 });
 result.checks.push(...topology.extraChecks());
 if (faultError) {

@@ -15,6 +15,11 @@ export const settings = {
   /** Shares of each kind of call (the rest are unique benign prompts). */
   repeatedShare: 0.25,
   injectionShare: 0.15,
+  /**
+   * The largest share of the plain prompts the security scan may refuse (the same verdict outside the soak): its
+   * classifier flags 0.3–1.1 % of benign prompts in the hook-security evaluation on public data.
+   */
+  maxBenignRefusedShare: 0.01,
   /** Users the calls are spread over; the rate limit is per (component, user) across all workers. */
   users: ['ann', 'bob', 'cem'],
   rateLimit: { requestsPerWindow: 25, windowMs: 1_000, storeTimeoutMs: 250 },
@@ -26,6 +31,19 @@ export const settings = {
    * open their circuits.
    */
   executor: { defaultTimeoutMs: 1_000 },
+  /**
+   * The token-limit burst, run once Redis is back from the pause while the workers keep calling: `processes` fresh
+   * processes fire `callsPerProcess` concurrent calls of known usage each at one key with `tokensPerWindow`; one
+   * call uses `overrun` tokens more than it estimated.
+   */
+  tokenBurst: {
+    processes: 3,
+    callsPerProcess: 200,
+    tokensPerWindow: 20_000,
+    windowMs: 60_000,
+    overrun: 450,
+    storeTimeoutMs: 2_000,
+  },
   /** Share of all calls done when Redis is killed, and when it is paused (SIGSTOP). */
   killAtProgress: 0.25,
   pauseAtProgress: 0.6,

@@ -8,6 +8,7 @@ const settings = {
   cost: { commandTimeoutMs: 250, inputPer1k: '0.001', outputPer1k: '0.002' },
   operationMaxMs: 15,
   schedulingMarginMs: 500,
+  maxBenignRefusedShare: 0.01,
 };
 
 type RateLimit =
@@ -85,5 +86,88 @@ describe('chaos analysis of rate-limit refusals', () => {
       call(10_300, { decision: 'rejected', windowEnd: 11_000 }),
     ];
     expect(wronglyCancelled([failOpen, ...refusedWithCountOneUnreported(), ...nextWindow]).value).toBe('1');
+  });
+});
+
+describe('chaos analysis of the token-limit burst', () => {
+  const burstSettings = {
+    ...settings,
+    tokenBurst: { processes: 3, callsPerProcess: 200, tokensPerWindow: 20_000, overrun: 450 },
+  };
+  function tokenCheck(tokenBurst: Record<string, unknown>[]) {
+    const result = analyse({
+      settings: burstSettings,
+      faults: [],
+      workers: [],
+      stored: undefined,
+      storeError: undefined,
+      tokenBurst,
+      orchestratorUnhandled: 0,
+    });
+    return result.checks.find((check) => check.check.startsWith('token limit'));
+  }
+  const report = (admittedTokens: number, storeErrors = 0) => ({
+    admittedTokens,
+    largestCall: 599,
+    storeErrors,
+    exitCode: 0,
+  });
+
+  it('passes admitted tokens between the limit minus one call and the limit plus the overrun', () => {
+    expect(tokenCheck([report(7_000), report(7_000), report(6_450)])?.pass).toBe(true);
+    expect(tokenCheck([report(7_000), report(7_000), report(5_402)])?.pass).toBe(true);
+  });
+
+  it('fails tokens above the limit plus the overrun, too few, a store error or a missing report', () => {
+    expect(tokenCheck([report(7_000), report(7_000), report(6_451)])?.pass).toBe(false);
+    expect(tokenCheck([report(7_000), report(7_000), report(5_401)])?.pass).toBe(false);
+    expect(tokenCheck([report(7_000), report(7_000), report(6_000, 1)])?.pass).toBe(false);
+    expect(tokenCheck([report(10_000), report(10_000), { exitCode: 1, error: 'no report' }])?.pass).toBe(
+      false,
+    );
+  });
+});
+
+describe('chaos analysis of security refusals of plain prompts', () => {
+  const plain = (index: number, refused: boolean) => ({
+    ...call(index * 1_000, { decision: 'admitted', count: 1, windowEnd: index * 1_000 + 1_000 }),
+    text: `prompt ${index}`,
+    ...(refused ? { outcome: 'cancelled', reason: 'Security violation: prompt injection', ran: false } : {}),
+  });
+  function checks(calls: ReturnType<typeof plain>[], refusedOutsideSoak: (text: string) => boolean) {
+    const { checks } = analyse({
+      settings,
+      faults: [],
+      workers: [{ worker: 0, report: { calls }, exitCode: 0 }],
+      stored: undefined,
+      storeError: undefined,
+      orchestratorUnhandled: 0,
+      refusedOutsideSoak,
+    });
+    const find = (name: string) => checks.find((check) => check.check.startsWith(name));
+    return {
+      wrong: find('calls wrongly cancelled'),
+      refused: find('plain prompts the security scan refuses'),
+    };
+  }
+  const calls = Array.from({ length: 200 }, (_, index) => plain(index, index === 7));
+
+  it('counts a refusal the scan repeats outside the soak as its verdict, within the false-positive bound', () => {
+    const { wrong, refused } = checks(calls, (text) => text === 'prompt 7');
+    expect(wrong).toMatchObject({ value: '0', pass: true });
+    expect(refused).toMatchObject({ value: '1 of 200 (0.50 %)', pass: true });
+  });
+
+  it('calls a refusal the scan does not repeat outside the soak wrong', () => {
+    const { wrong, refused } = checks(calls, () => false);
+    expect(wrong).toMatchObject({ value: '1', pass: false });
+    expect(refused).toMatchObject({ value: '0 of 200 (0.00 %)' });
+  });
+
+  it('fails when the scan refuses more plain prompts than its false-positive bound', () => {
+    const many = Array.from({ length: 200 }, (_, index) => plain(index, index % 50 === 0));
+    const { wrong, refused } = checks(many, () => true);
+    expect(wrong).toMatchObject({ value: '0' });
+    expect(refused).toMatchObject({ value: '4 of 200 (2.00 %)', pass: false });
   });
 });

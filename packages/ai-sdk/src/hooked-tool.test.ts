@@ -67,6 +67,21 @@ describe('hookedTool', () => {
     ]);
   });
 
+  it('builds its component once: every call shares one component id', async () => {
+    const registry = new HookRegistry();
+    const components = new Set<unknown>();
+    await registry.register(
+      Before,
+      hook('spy', (context) => {
+        components.add(context.componentId);
+        return HookResult.continue();
+      }),
+    );
+    const wrapped = hookedTool(weatherTool().weather, { registry, name: 'weather' });
+    for (const city of ['Oslo', 'Rome', 'Lima']) await run(wrapped, { city });
+    expect(components.size).toBe(1);
+  });
+
   it('rejects with HookCancelledError and does not run the tool when a Before hook cancels', async () => {
     const registry = new HookRegistry();
     await registry.register(

@@ -260,4 +260,104 @@ describe('hooksMiddleware with streamText', () => {
       ],
     });
   });
+
+  it('keeps reasoning and tool calls in order behind the text a chunk hook still holds back', async () => {
+    const registry = new HookRegistry();
+    await registry.register(HookPoint.AgentStreamChunk, {
+      id: 'holder',
+      metadata: () => ({ streamHoldBackChars: 4 }),
+      execute: () => HookResult.continue(),
+    });
+    const model = echoModel();
+    model.doStream = async () => ({
+      stream: simulateReadableStream({
+        chunks: [
+          { type: 'stream-start', warnings: [] },
+          { type: 'reasoning-start', id: 'r' },
+          { type: 'reasoning-delta', id: 'r', delta: 'thinking' },
+          { type: 'reasoning-end', id: 'r' },
+          { type: 'text-start', id: 't' },
+          { type: 'text-delta', id: 't', delta: 'Calling ' },
+          { type: 'text-delta', id: 't', delta: 'weather' },
+          { type: 'text-end', id: 't' },
+          { type: 'tool-call', toolCallId: 'c1', toolName: 'weather', input: '{}' },
+          { type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage: usage(1, 2) },
+        ] as LanguageModelV3StreamPart[],
+        initialDelayInMs: null,
+        chunkDelayInMs: null,
+      }),
+    });
+    const wrapped = wrapLanguageModel({ model, middleware: hooksMiddleware({ registry }) });
+    const { stream } = await wrapped.doStream(callOptions('weather?'));
+    const parts = await convertReadableStreamToArray(stream);
+    const types = parts.map((part) => part.type);
+    expect(types.slice(0, 5)).toEqual([
+      'stream-start',
+      'reasoning-start',
+      'reasoning-delta',
+      'reasoning-end',
+      'text-start',
+    ]);
+    expect(types.slice(-3)).toEqual(['text-end', 'tool-call', 'finish']);
+    const text = parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : []));
+    expect(text.join('')).toBe('Calling weather');
+    expect(text.length).toBeGreaterThan(1);
+    expect(parts.filter((part) => part.type === 'text-delta').every((part) => part.id === 't')).toBe(true);
+  });
+
+  it('ends a stream a chunk hook cancelled with the open text part closed and an error part, without finish', async () => {
+    const registry = new HookRegistry();
+    await registry.register(
+      HookPoint.AgentStreamChunk,
+      hook('refuser', (context) =>
+        (context.data.output as { text: string }).text.length > 0
+          ? HookResult.cancel('no more')
+          : HookResult.continue(),
+      ),
+    );
+    const wrapped = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
+    const { stream } = await wrapped.doStream(callOptions('stop me'));
+    const parts = await convertReadableStreamToArray(stream);
+    expect(parts.map((part) => part.type)).toEqual([
+      'stream-start',
+      'text-start',
+      'text-delta',
+      'text-end',
+      'error',
+    ]);
+    const error = (parts.at(-1) as { error: unknown }).error;
+    expect(error).toBeInstanceOf(HookCancelledError);
+    expect(error).toMatchObject({ hookPoint: HookPoint.AgentStreamChunk, reason: 'no more' });
+  });
+
+  it('errors the stream with the abort reason only after AgentError cleanup, though the model ignores the abort', async () => {
+    const registry = new HookRegistry();
+    let cleaned = false;
+    await registry.register(
+      AgentError,
+      hook('slow-release', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        cleaned = true;
+        return HookResult.continue();
+      }),
+    );
+    const stalled = echoModel();
+    stalled.doStream = async () => ({
+      stream: new ReadableStream<LanguageModelV3StreamPart>({
+        start(controller) {
+          controller.enqueue({ type: 'stream-start', warnings: [] });
+        },
+        pull: () => new Promise(() => undefined),
+      }),
+    });
+    const wrapped = wrapLanguageModel({ model: stalled, middleware: hooksMiddleware({ registry }) });
+    const controller = new AbortController();
+    const reason = new Error('caller left');
+    const { stream } = await wrapped.doStream({ ...callOptions('hi'), abortSignal: controller.signal });
+    const reader = stream.getReader();
+    expect((await reader.read()).value?.type).toBe('stream-start');
+    controller.abort(reason);
+    await expect(reader.read()).rejects.toBe(reason);
+    expect(cleaned).toBe(true);
+  });
 });

@@ -1,9 +1,9 @@
-import { EventBus, HookCancelledError, HookConfigError, HookPoint, HookResult } from '@llmspell/core';
+import { HookCancelledError, HookConfigError, HookPoint, HookResult } from '@llmspell/core';
 import { HookExecutor, UnknownRedirectTargetError } from '@llmspell/executor';
 import { HookRegistry } from '@llmspell/registry';
 import { generateText, wrapLanguageModel } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aiMajor, echoModel, generated, hook } from './__fixtures__/models.js';
 import { InvalidModelOutputError } from './errors/invalid-model-output-error.js';
 import { hooksMiddleware } from './hooks-middleware.js';
@@ -104,31 +104,6 @@ describe('hooksMiddleware with generateText', () => {
     });
   });
 
-  it('runs Before and After as one operation: one correlation id and one state map', async () => {
-    const registry = new HookRegistry();
-    const seen: { correlationId: string; mark: unknown }[] = [];
-    await registry.register(
-      Before,
-      hook('mark', (context) => {
-        context.state.set('mark', context.correlationId);
-        seen.push({ correlationId: context.correlationId, mark: undefined });
-        return HookResult.continue();
-      }),
-    );
-    await registry.register(
-      After,
-      hook('read', (context) => {
-        seen.push({ correlationId: context.correlationId, mark: context.state.get('mark') });
-        return HookResult.continue();
-      }),
-    );
-    const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
-    await generateText({ model, prompt: 'one' });
-    await generateText({ model, prompt: 'two' });
-    expect(seen[1]).toEqual({ correlationId: seen[0]!.correlationId, mark: seen[0]!.correlationId });
-    expect(seen[2]!.correlationId).not.toBe(seen[0]!.correlationId);
-  });
-
   it('rejects with HookCancelledError and never calls the model when a Before hook cancels', async () => {
     const registry = new HookRegistry();
     await registry.register(
@@ -141,27 +116,6 @@ describe('hooksMiddleware with generateText', () => {
     expect(failure).toBeInstanceOf(HookCancelledError);
     expect(failure).toMatchObject({ reason: 'not on my watch', hookId: 'guard', hookPoint: Before });
     expect(inner.doGenerateCalls).toHaveLength(0);
-  });
-
-  it('runs AgentError once as cleanup when a later Before hook cancels, as createAgent does', async () => {
-    const registry = new HookRegistry();
-    const errorsSeen: unknown[] = [];
-    await registry.register(
-      Before,
-      hook('guard', () => HookResult.cancel('over budget')),
-      10,
-    );
-    await registry.register(
-      AgentError,
-      hook('witness', (context) => {
-        errorsSeen.push(context.data.error);
-        return HookResult.continue();
-      }),
-    );
-    const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
-    await expect(generateText({ model, prompt: 'hi' })).rejects.toBeInstanceOf(HookCancelledError);
-    expect(errorsSeen).toHaveLength(1);
-    expect(HookCancelledError.isInstance(errorsSeen[0])).toBe(true);
   });
 
   it('answers a cache result without calling the model, and After sees data.cached', async () => {
@@ -287,48 +241,6 @@ describe('hooksMiddleware with generateText', () => {
     );
   });
 
-  it('reports a fork through hook.fork_unhandled and runs only the model', async () => {
-    const registry = new HookRegistry();
-    const events = new EventBus();
-    await registry.register(
-      Before,
-      hook('fan-out', () => HookResult.fork([{ id: 'audit', operationType: 'log', parameters: null }])),
-    );
-    const inner = echoModel();
-    const model = wrapLanguageModel({ model: inner, middleware: hooksMiddleware({ registry, events }) });
-    expect((await generateText({ model, prompt: 'hi' })).text).toBe('echo: hi');
-    expect(events.query('hook.fork_unhandled')).toHaveLength(1);
-    expect(inner.doGenerateCalls).toHaveLength(1);
-  });
-
-  it('runs Before again after delayMs on retry, and cancels once maxAttempts evaluations asked to retry', async () => {
-    const registry = new HookRegistry();
-    let evaluations = 0;
-    await registry.register(
-      Before,
-      hook('warming-up', () => {
-        evaluations++;
-        return evaluations < 2 ? HookResult.retry({ delayMs: 5, maxAttempts: 3 }) : HookResult.continue();
-      }),
-    );
-    const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
-    expect((await generateText({ model, prompt: 'hi' })).text).toBe('echo: hi');
-    expect(evaluations).toBe(2);
-
-    const stubborn = new HookRegistry();
-    await stubborn.register(
-      Before,
-      hook('never', () => HookResult.retry({ delayMs: 1, maxAttempts: 2 })),
-    );
-    const refused = wrapLanguageModel({
-      model: echoModel(),
-      middleware: hooksMiddleware({ registry: stubborn }),
-    });
-    await expect(generateText({ model: refused, prompt: 'hi' })).rejects.toThrow(
-      'hooks still asked to retry after 2 attempts',
-    );
-  });
-
   it('calls the model again when an AgentError hook answers retry, and gives it data.error', async () => {
     const registry = new HookRegistry();
     let errorSeen: unknown;
@@ -351,22 +263,6 @@ describe('hooksMiddleware with generateText', () => {
     expect((await generateText({ model, prompt: 'hi', maxRetries: 0 })).text).toBe('echo: hi');
     expect(calls).toBe(2);
     expect((errorSeen as Error).message).toBe('upstream hiccup');
-  });
-
-  it('calls the model at most maxAttempts times in all, then rejects with its error', async () => {
-    const registry = new HookRegistry();
-    await registry.register(
-      AgentError,
-      hook('retry', () => HookResult.retry({ delayMs: 1, maxAttempts: 3 })),
-    );
-    const failure = new Error('always down');
-    const broken = echoModel();
-    broken.doGenerate = vi.fn(async () => {
-      throw failure;
-    });
-    const model = wrapLanguageModel({ model: broken, middleware: hooksMiddleware({ registry }) });
-    await expect(generateText({ model, prompt: 'hi', maxRetries: 0 })).rejects.toBe(failure);
-    expect(broken.doGenerate).toHaveBeenCalledTimes(3);
   });
 
   it('answers with the replace result of an AgentError hook when the model fails', async () => {
@@ -410,30 +306,6 @@ describe('hooksMiddleware with generateText', () => {
       middleware: hooksMiddleware({ registry: modifying }),
     });
     expect((await generateText({ model: modified, prompt: 'the secret' })).text).toBe('echo: the [redacted]');
-  });
-
-  it('rejects with HookCancelledError when an After hook cancels', async () => {
-    const registry = new HookRegistry();
-    await registry.register(
-      After,
-      hook('censor', () => HookResult.cancel('output refused')),
-    );
-    const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });
-    const failure = await generateText({ model, prompt: 'hi' }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(HookCancelledError);
-    expect(failure).toMatchObject({ reason: 'output refused', hookId: 'censor', hookPoint: After });
-  });
-
-  it('calls the model again when an After hook answers retry, within maxAttempts', async () => {
-    const registry = new HookRegistry();
-    await registry.register(
-      After,
-      hook('never-happy', () => HookResult.retry({ delayMs: 1, maxAttempts: 2 })),
-    );
-    const inner = echoModel();
-    const model = wrapLanguageModel({ model: inner, middleware: hooksMiddleware({ registry }) });
-    expect((await generateText({ model, prompt: 'hi' })).text).toBe('echo: hi');
-    expect(inner.doGenerateCalls).toHaveLength(2);
   });
 
   it('names the component after the model by default, or after the name option', async () => {

@@ -17,7 +17,10 @@ describe('ConfigIssues', () => {
       .methods(options, 'logger', ['warn'], 'a logger');
     expect(issues.issues).toEqual([
       { path: '/typo', message: 'is not a known option; the options are ttlMs, maxEntries, mode, logger' },
-      { path: '/ttlMs', message: `must be a positive number of milliseconds up to ${MAX_TIMER_MS}, got -1` },
+      {
+        path: '/ttlMs',
+        message: `must be a finite number of milliseconds above 0 and at most ${MAX_TIMER_MS}, got -1`,
+      },
       { path: '/maxEntries', message: 'must be a positive integer, got 1.5' },
       { path: '/mode', message: 'must be one of "reject", "queue", got "fast"' },
       { path: '/logger', message: 'must be a logger with warn(), got an object' },
@@ -28,7 +31,7 @@ describe('ConfigIssues', () => {
 
   it('refuses durations a timer cannot wait', () => {
     const issues = new ConfigIssues().milliseconds({ delayMs: 3e9 }, 'delayMs', { allowZero: true });
-    expect(issues.issues[0]?.message).toMatch(/up to 2147483647, got 3000000000/);
+    expect(issues.issues[0]?.message).toMatch(/at least 0 and at most 2147483647, got 3000000000/);
   });
 
   it('treats a non-object as a problem and lets the other checks go on', () => {

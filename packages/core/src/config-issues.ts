@@ -88,7 +88,7 @@ export class ConfigIssues {
 
   /**
    * A duration in milliseconds: finite, above 0 (or at least 0 with `allowZero`) and at most `max` (default
-   * `MAX_TIMER_MS`, the longest delay a timer can wait).
+   * `MAX_TIMER_MS`, the longest delay a timer can wait; `Infinity` for a duration no timer waits for).
    */
   milliseconds(
     options: object,
@@ -104,10 +104,11 @@ export class ConfigIssues {
       (allowZero ? value >= 0 : value > 0) &&
       value <= max;
     if (!ok) {
-      const lower = allowZero ? 'a non-negative' : 'a positive';
+      const lower = allowZero ? 'at least 0' : 'above 0';
+      const upper = max === Number.POSITIVE_INFINITY ? '' : ` and at most ${max}`;
       this.add(
         pointer(base, key),
-        `must be ${lower} number of milliseconds up to ${max}, got ${describeValue(value)}`,
+        `must be a finite number of milliseconds ${lower}${upper}, got ${describeValue(value)}`,
       );
     }
     return this;

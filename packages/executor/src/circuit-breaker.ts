@@ -1,5 +1,5 @@
-import { HookConfigError } from '@llmspell/core';
-import { describe, IssueList, isRecord } from './config-issues.js';
+import { ConfigIssues, describeValue, HookConfigError } from '@llmspell/core';
+import { isRecord } from './is-record.js';
 
 /** Circuit breaker settings, per (hook id, hook point). */
 export interface CircuitBreakerConfig {
@@ -31,7 +31,7 @@ const configKeys = [
 
 /** Validates a circuit breaker config and fills its defaults; throws `HookConfigError` listing every bad field. */
 export function resolveCircuitBreakerConfig(config: unknown): Required<CircuitBreakerConfig> {
-  const issues = new IssueList();
+  const issues = new ConfigIssues();
   collectCircuitBreakerIssues(config, issues, '');
   if (issues.issues.length > 0) throw new HookConfigError('CircuitBreakerConfig', issues.issues);
   const {
@@ -46,12 +46,12 @@ export function resolveCircuitBreakerConfig(config: unknown): Required<CircuitBr
 }
 
 /** Adds the problems of `config` to `issues`, with paths under `base`. */
-export function collectCircuitBreakerIssues(config: unknown, issues: IssueList, base: string): void {
+export function collectCircuitBreakerIssues(config: unknown, issues: ConfigIssues, base: string): void {
   if (config === undefined) return;
   if (!isRecord(config)) {
     issues.add(
       base || '/',
-      `must be an object of circuit breaker settings or false, got ${describe(config)}`,
+      `must be an object of circuit breaker settings or false, got ${describeValue(config)}`,
     );
     return;
   }
@@ -59,9 +59,9 @@ export function collectCircuitBreakerIssues(config: unknown, issues: IssueList, 
   issues.positiveInteger(config, 'failureThreshold', base);
   issues.positiveInteger(config, 'slowCallThreshold', base);
   issues.positiveInteger(config, 'halfOpenSuccesses', base);
-  issues.positiveMilliseconds(config, 'slowCallMs', base);
-  issues.positiveMilliseconds(config, 'windowMs', base);
-  issues.positiveMilliseconds(config, 'openMs', base);
+  issues.milliseconds(config, 'slowCallMs', { base, max: Number.POSITIVE_INFINITY });
+  issues.milliseconds(config, 'windowMs', { base, max: Number.POSITIVE_INFINITY });
+  issues.milliseconds(config, 'openMs', { base, max: Number.POSITIVE_INFINITY });
 }
 
 /**

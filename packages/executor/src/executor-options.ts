@@ -1,6 +1,13 @@
-import { type EventSink, HookConfigError, type Logger, type MetricsRecorder } from '@llmspell/core';
+import {
+  ConfigIssues,
+  describeValue,
+  type EventSink,
+  HookConfigError,
+  type Logger,
+  type MetricsRecorder,
+} from '@llmspell/core';
 import { type CircuitBreakerConfig, collectCircuitBreakerIssues } from './circuit-breaker.js';
-import { describe, IssueList, isRecord, MAX_TIMER_MS } from './config-issues.js';
+import { isRecord } from './is-record.js';
 
 /** Options of `new HookExecutor(registry, options)`. */
 export interface HookExecutorOptions {
@@ -32,22 +39,22 @@ export function validateExecutorOptions(
   registry: unknown,
   options: unknown,
 ): asserts options is HookExecutorOptions {
-  const issues = new IssueList();
+  const issues = new ConfigIssues();
   if (
     registry === null ||
     typeof registry !== 'object' ||
     typeof (registry as { hooksFor?: unknown }).hooksFor !== 'function'
   ) {
-    issues.add('/registry', `must be a HookRegistry, got ${describe(registry)}`);
+    issues.add('/registry', `must be a HookRegistry, got ${describeValue(registry)}`);
   }
   if (options !== undefined && !isRecord(options)) {
-    issues.add('/', `options must be an object, got ${describe(options)}`);
+    issues.add('/', `options must be an object, got ${describeValue(options)}`);
   } else if (options !== undefined) {
     issues.unknownKeys(options, optionKeys);
     issues.methods(options, 'events', ['publish'], 'an event sink (such as an EventBus)');
     issues.methods(options, 'metrics', ['increment', 'observe'], 'a metrics recorder');
     issues.methods(options, 'logger', ['debug', 'info', 'warn', 'error'], 'a pino-compatible logger');
-    issues.positiveMilliseconds(options, 'defaultTimeoutMs', '', MAX_TIMER_MS);
+    issues.milliseconds(options, 'defaultTimeoutMs');
     issues.positiveInteger(options, 'timingSampleInterval');
     if (options.circuitBreaker !== false) {
       collectCircuitBreakerIssues(options.circuitBreaker, issues, '/circuitBreaker');

@@ -42,3 +42,18 @@ describe('HookSlot duration reservoir', () => {
     );
   });
 });
+
+describe('HookSlot call counting', () => {
+  it('times the first call, then one in sampleInterval, every call once one went async or was slow, and probes', () => {
+    const slot = newSlot();
+    const timed = Array.from({ length: 9 }, () => slot.beginCall(4, false));
+    expect(timed).toEqual([true, false, false, false, true, false, false, false, true]);
+    expect(slot.beginCall(4, true)).toBe(true);
+    slot.observe(0.01, true);
+    expect([slot.beginCall(4, false), slot.beginCall(4, false)]).toEqual([true, true]);
+    slot.countFailure('failed');
+    slot.countFailure('timeout');
+    slot.countSkip();
+    expect(slot.stats()).toMatchObject({ calls: 12, failures: 1, timeouts: 1, skips: 1, timedCalls: 1 });
+  });
+});

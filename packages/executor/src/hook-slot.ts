@@ -1,6 +1,5 @@
-import { type HookMetadata, type HookPoint, HookResult } from '@llmspell/core';
+import { type HookMetadata, type HookPoint, HookResult, MAX_TIMER_MS } from '@llmspell/core';
 import { CircuitBreaker, type CircuitBreakerConfig } from './circuit-breaker.js';
-import { MAX_TIMER_MS } from './config-issues.js';
 import { type HookStats, percentile } from './hook-stats.js';
 
 /** How many recent measured durations each hook keeps for its percentiles. */

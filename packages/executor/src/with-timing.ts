@@ -1,5 +1,7 @@
 import {
+  ConfigIssues,
   consoleLogger,
+  describeValue,
   type Hook,
   HookConfigError,
   type HookContext,
@@ -7,7 +9,7 @@ import {
   type Logger,
   type MetricsRecorder,
 } from '@llmspell/core';
-import { describe, IssueList, isRecord } from './config-issues.js';
+import { isRecord } from './is-record.js';
 import { isThenable } from './is-thenable.js';
 
 /** Options of `withTiming(hook, options)`. */
@@ -25,25 +27,25 @@ export interface WithTimingOptions {
 const optionKeys = ['metrics', 'slowMs', 'logger', 'metricName'] as const;
 
 function validate(hook: unknown, options: unknown): void {
-  const issues = new IssueList();
+  const issues = new ConfigIssues();
   if (
     hook === null ||
     typeof hook !== 'object' ||
     typeof (hook as Partial<Hook>).id !== 'string' ||
     typeof (hook as Partial<Hook>).execute !== 'function'
   ) {
-    issues.add('/hook', `must be a hook with an id and execute(), got ${describe(hook)}`);
+    issues.add('/hook', `must be a hook with an id and execute(), got ${describeValue(hook)}`);
   }
   if (!isRecord(options)) {
-    issues.add('/', `options must be an object, got ${describe(options)}`);
+    issues.add('/', `options must be an object, got ${describeValue(options)}`);
   } else {
     issues.unknownKeys(options, optionKeys);
     issues.methods(options, 'metrics', ['increment', 'observe'], 'a metrics recorder');
     issues.methods(options, 'logger', ['debug', 'info', 'warn', 'error'], 'a pino-compatible logger');
-    issues.positiveMilliseconds(options, 'slowMs');
+    issues.milliseconds(options, 'slowMs', { max: Number.POSITIVE_INFINITY });
     const { metricName } = options;
     if (metricName !== undefined && (typeof metricName !== 'string' || metricName.length === 0)) {
-      issues.add('/metricName', `must be a non-empty string, got ${describe(metricName)}`);
+      issues.add('/metricName', `must be a non-empty string, got ${describeValue(metricName)}`);
     }
   }
   if (issues.issues.length > 0) throw new HookConfigError('withTiming', issues.issues);

@@ -64,21 +64,18 @@ describe('hostile callers', () => {
     expect(result).toMatchObject({ type: 'cancel', reason: expect.stringContaining('more than 100000') });
   });
 
-  it('lenient sanitizing of many short strings over the limit grows linearly, not quadratically', () => {
+  it('lenient sanitizing of 40,000 short strings over the limit does not block the event loop', () => {
     const hook = new SecurityValidationHook({ strictMode: false, maxInputLength: 100 });
-    const timed = (count: number): number => {
-      const input = { items: Array.from({ length: count }, (_, index) => `item ${index}`) };
-      const start = performance.now();
-      const result = toolInput(hook, input);
-      const elapsed = performance.now() - start;
-      expect(result.type).toBe('modified');
-      return elapsed;
-    };
-    timed(4_000);
-    const small = Math.max(timed(4_000), 1);
-    const large = timed(40_000);
-    // Ten times the strings: linear is ~10×, the quadratic copy it replaces was ~100×.
-    expect(large / small).toBeLessThan(40);
+    const input = { items: Array.from({ length: 40_000 }, (_, index) => `item ${index}`) };
+    const start = performance.now();
+    const result = toolInput(hook, input);
+    const elapsedMs = performance.now() - start;
+    expect(result.type).toBe('modified');
+    const items = (result as unknown as { data: { input: { items: string[] } } }).data.input.items;
+    expect(items.join('').length).toBeLessThanOrEqual(100);
+    // The per-string copy this replaces took 7.8 s here; linear work takes ~20 ms. A generous bound for a
+    // loaded machine still tells the two apart.
+    expect(elapsedMs).toBeLessThan(2_000);
   });
 
   it('lenient mode keeps a tool input whole and cleans only the strings and keys that need it', () => {
@@ -110,7 +107,7 @@ describe('outputs and tool results', () => {
   });
 
   it('a response leaking a secret is masked in lenient mode and cancelled in strict mode', async () => {
-    const leak = 'Sure, the key is ghp_0123456789abcdefghijABCDEFGHIJ0123456789 as requested.';
+    const leak = 'Sure, the key is ghp_R7kQ2mX9vL4tZ8wN1pB6cF3hJ5dS0gYaE2uT as requested.';
     const answers = async (strictMode: boolean) => {
       const registry = new HookRegistry();
       await registry.register(HookPoint.AfterAgentExecution, new SecurityValidationHook({ strictMode }));

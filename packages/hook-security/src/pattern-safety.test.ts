@@ -1,7 +1,7 @@
 import { check } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { ENCODED_SEQUENCE, INVISIBLE, NON_ASCII } from './normalize-text.js';
-import { personalDataRules, SEPARATOR_THEN_VALUE } from './personal-data.js';
+import { PLACEHOLDER, personalDataRules, SEPARATOR_THEN_VALUE } from './personal-data.js';
 import { OVERRIDE_QUALIFIER, promptInjectionRules } from './prompt-injection-rules.js';
 import { sqlInjectionRules } from './sql-injection-rules.js';
 
@@ -16,6 +16,7 @@ const builtIns: [string, RegExp][] = [
   ['non-ascii', NON_ASCII],
   ['override-qualifier', OVERRIDE_QUALIFIER],
   ['separator-then-value', SEPARATOR_THEN_VALUE],
+  ['secret-placeholder', PLACEHOLDER],
 ];
 
 // recheck decides with automata theory where the pattern is small enough (exact), by fuzzing otherwise.

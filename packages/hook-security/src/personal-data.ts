@@ -1,5 +1,5 @@
 import type { MappedText, NormalizedInput } from './normalize-text.js';
-import { type Finding, type PatternRule, scanRules } from './pattern-rule.js';
+import { type Finding, type MatchFilter, type PatternRule, scanRules } from './pattern-rule.js';
 import type { PersonalDataKind } from './violations.js';
 
 /** What lenient mode writes in place of each kind of personal data. */
@@ -11,8 +11,42 @@ export const personalDataMasks: Readonly<Record<PersonalDataKind, string>> = Obj
 });
 
 /**
- * Secrets with a recognisable shape. Case-sensitive: `AKIA…` is an AWS key, `akia…` is not. A JWT must
- * start a token (the lookbehind), or `-eyJ-eyJ-…` would be tried from every `eyJ`.
+ * Placeholders and documentation values are not secrets: `ghp_xxxx…`, `xoxb-…-TokenHere`, `abc123`, runs of
+ * one character, and words such as "example" or "your". Shannon entropy below 3 bits per character (a
+ * word, a repeated pattern) does not make an assigned secret either.
+ */
+export const PLACEHOLDER =
+  /x{4}|here\b|example|sample|dummy|placeholder|redacted|your|random|fake|changeme|abc123|abcdef|123456|([a-z])\1{5}/i;
+
+function entropyBitsPerCharacter(value: string): number {
+  const counts = new Map<number, number>();
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const count of counts.values()) {
+    const share = count / value.length;
+    bits -= share * Math.log2(share);
+  }
+  return bits;
+}
+
+const notPlaceholder = (): MatchFilter => (_text, _index, matched) => !PLACEHOLDER.test(matched);
+
+/** An assigned value counts when it is no placeholder and looks random (the value follows the separator). */
+const randomValue = (): MatchFilter => (text, index, matched) => {
+  // A CSRF token is sent to every visitor of a page: not a secret.
+  if (/csrf[_-]?$/i.test(text.slice(Math.max(0, index - 5), index))) return false;
+  const separator = SEPARATOR_THEN_VALUE.exec(matched);
+  const value = separator ? matched.slice(separator.index + separator[0].length) : matched;
+  return !PLACEHOLDER.test(value) && entropyBitsPerCharacter(value) >= 3;
+};
+
+/**
+ * Secrets with a recognisable shape (the kinds gitleaks calls common). Case-sensitive: `AKIA…` is an AWS
+ * key, `akia…` is not. A JWT must start a token (the lookbehind), or `-eyJ-eyJ-…` would be tried from every
+ * `eyJ`. No pattern crosses a line break, so a mask never reaches into the next line.
  */
 export const personalDataRules: readonly PatternRule<PersonalDataKind>[] = [
   {
@@ -20,31 +54,51 @@ export const personalDataRules: readonly PatternRule<PersonalDataKind>[] = [
     label: 'api-key',
     form: 'decoded',
     pattern: /\b(?:sk|rk|pk)-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}/g,
+    filter: notPlaceholder,
   },
   {
     name: 'pii-stripe-key',
     label: 'api-key',
     form: 'decoded',
     pattern: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g,
+    filter: notPlaceholder,
   },
-  { name: 'pii-aws-key', label: 'api-key', form: 'decoded', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  {
+    name: 'pii-aws-key',
+    label: 'api-key',
+    form: 'decoded',
+    pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g,
+    filter: notPlaceholder,
+  },
   {
     name: 'pii-github-token',
     label: 'api-key',
     form: 'decoded',
     pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}|\bgithub_pat_[A-Za-z0-9_]{40,}/g,
+    filter: notPlaceholder,
+  },
+  // Slack bot/user/app/config/refresh tokens and incoming-webhook URLs.
+  {
+    name: 'pii-slack-token',
+    label: 'api-key',
+    form: 'decoded',
+    pattern:
+      /\bxox[abposre]-(?:\d-)?(?:\d{8,}-[A-Za-z0-9-]{8,}|[A-Za-z0-9]{30,})|\bxoxe\.xox[bp]-\d-[A-Za-z0-9]{10,}|\bxapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+|\bhooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_-]{20,}/g,
+    filter: notPlaceholder,
   },
   {
     name: 'pii-service-token',
     label: 'api-key',
     form: 'decoded',
-    pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAIza[0-9A-Za-z_-]{35}|\bglpat-[A-Za-z0-9_-]{20,}/g,
+    pattern: /\bAIza[0-9A-Za-z_-]{35}|\bglpat-[A-Za-z0-9_-]{20,}|\bnpm_[A-Za-z0-9]{36}\b/g,
+    filter: notPlaceholder,
   },
+  // PEM and PGP private key blocks; an empty block (`-----BEGIN … KEY----------END …`) is no key.
   {
     name: 'pii-private-key',
     label: 'api-key',
     form: 'decoded',
-    pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/g,
+    pattern: /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?=[ \t\r\n]{0,4}[A-Za-z0-9+/])/g,
   },
   {
     name: 'pii-json-web-token',
@@ -52,17 +106,18 @@ export const personalDataRules: readonly PatternRule<PersonalDataKind>[] = [
     form: 'decoded',
     pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
   },
-  // api_key = "…"   password: …   client_secret=…   (only the value is masked)
+  // api_key = "…"   password: …   "credentials" : "…"   ("api_token", "…")   (only the value is masked)
   {
     name: 'pii-secret-assignment',
     label: 'secret',
     form: 'decoded',
     pattern:
-      /\b(?:api[_-]?key|api[_-]?secret|secret[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|password|passwd)["']?\s*[:=]\s*["']?[A-Za-z0-9_\-+/.=!@$%^*]{12,}/gi,
+      /\b(?:[A-Za-z0-9]{1,20}[_.-])?(?:api[_-]?key|api[_-]?secret|api[_-]?token|secret[_-]?key|access[_-]?key|access[_-]?token|auth[_-]?token|user[_-]?auth|client[_-]?secret|private[_-]?key|credentials?|password|passwd|secret|token)(?:["'][ \t]*[:=,][ \t]*["']|["']?[ \t]*[:=][ \t]*["']?)[A-Za-z0-9_\-+/.=!@$%^*]{12,}/gi,
+    filter: randomValue,
   },
 ];
 
-export const SEPARATOR_THEN_VALUE = /[:=]\s*["']?/;
+export const SEPARATOR_THEN_VALUE = /[:=,][ \t]*["']?/;
 
 function isLocalCharacter(code: number): boolean {
   return (

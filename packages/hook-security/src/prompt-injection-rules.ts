@@ -34,13 +34,68 @@ export const promptInjectionRules: readonly PatternRule<PromptInjectionTechnique
     pattern:
       /\byou\s+are\s+(?:now\s+)?(?:dan|stan|jailbroken|unfiltered|unrestricted|uncensored|in\s+(?:developer|god|jailbreak)\s+mode|no\s+longer\s+(?:bound|restricted|limited|an\s+ai))\b|\b(?:enable|activate|enter|switch\s+to)\s+(?:dan|developer|god|jailbreak|unrestricted)\s+mode\b|\bact\s+as\s+(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken)\b|\bpretend\s+(?:that\s+)?you\s+(?:are\s+not\s+bound\s+by|have\s+no)\s+(?:any\s+)?(?:restrictions|rules|guidelines|filters|limits|policies)\b/gi,
   },
-  // do anything now   stay in character   no ethical guidelines   never refuse   not bound by OpenAI's policies
+  // do anything now
   {
-    name: 'prompt-jailbreak-traits',
+    name: 'prompt-jailbreak-do-anything-now',
+    label: 'jailbreak-persona',
+    form: 'decoded',
+    pattern: /\bdo\s+anything\s+now\b/gi,
+  },
+  // no ethical guidelines   without moral restrictions
+  {
+    name: 'prompt-jailbreak-no-ethics',
     label: 'jailbreak-persona',
     form: 'decoded',
     pattern:
-      /\bdo\s+anything\s+now\b|\b(?:no|zero|without(?:\s+any)?|free\s+(?:of|from)(?:\s+any|\s+all)?)\s+(?:ethical|moral|ethics|morals|content)\s+(?:or\s+moral\s+|or\s+ethical\s+|and\s+moral\s+|and\s+ethical\s+)?(?:guidelines|restrictions|limits|limitations|boundaries|constraints|filters|filtering|principles|policies|considerations|standards|bounds)\b|\b(?:not|never|no\s+longer)\s+(?:be\s+)?(?:bound|restricted|limited|constrained)\s+by\s+(?:any\s+)?(?:rules|guidelines|policies|restrictions|ethics|morals|openai|anthropic|content\s+polic(?:y|ies))\b|\b(?:never|not|don't|do\s+not|won't|will\s+not|cannot|can't|can\s+not)\s+(?:ever\s+)?(?:refuse|decline|deny)\s+(?:a|any|to|my|the|an)\b|\b(?:openai|anthropic|chatgpt)(?:'s)?\s+(?:content\s+)?(?:polic(?:y|ies)|guidelines|rules|restrictions|filters)\b|\b(?:developer|jailbreak|jailbroken|dan|god|evil|unrestricted|unfiltered|uncensored)\s+mode\b|\b(?:unfiltered|uncensored|amoral|unrestricted|unethical|jailbroken)\s+(?:and\s+\w+\s+)?(?:ai|chatbot|assistant|model|version|language\s+model|llm|bot|persona)\b|\b(?:stay|remain)\s+in\s+character\b(?=[^.!?\n]{0,80}\b(?:no\s+matter|always|never|whatever|even\s+if)\b)/gi,
+      /\b(?:no|zero|without(?:\s+any)?|free\s+(?:of|from)(?:\s+any|\s+all)?)\s+(?:ethical|moral|ethics|morals|content)\s+(?:or\s+moral\s+|or\s+ethical\s+|and\s+moral\s+|and\s+ethical\s+)?(?:guidelines|restrictions|limits|limitations|boundaries|constraints|filters|filtering|principles|policies|considerations|standards|bounds)\b/gi,
+  },
+  // not bound by any rules   no longer restricted by OpenAI
+  {
+    name: 'prompt-jailbreak-not-bound',
+    label: 'jailbreak-persona',
+    form: 'decoded',
+    pattern:
+      /\b(?:not|never|no\s+longer)\s+(?:be\s+)?(?:bound|restricted|limited|constrained)\s+by\s+(?:any\s+)?(?:rules|guidelines|policies|restrictions|ethics|morals|openai|anthropic|content\s+polic(?:y|ies))\b/gi,
+  },
+  // never refuse a request   will not decline
+  {
+    name: 'prompt-jailbreak-never-refuse',
+    label: 'jailbreak-persona',
+    form: 'decoded',
+    pattern:
+      /\b(?:never|not|don't|do\s+not|won't|will\s+not|cannot|can't|can\s+not)\s+(?:ever\s+)?(?:refuse|decline|deny)\s+(?:a|any|to|my|the|an)\b/gi,
+  },
+  // OpenAI's content policy   ChatGPT's guidelines
+  {
+    name: 'prompt-jailbreak-provider-policy',
+    label: 'jailbreak-persona',
+    form: 'decoded',
+    pattern:
+      /\b(?:openai|anthropic|chatgpt)(?:'s)?\s+(?:content\s+)?(?:polic(?:y|ies)|guidelines|rules|restrictions|filters)\b/gi,
+  },
+  // developer mode   DAN mode   jailbreak mode
+  {
+    name: 'prompt-jailbreak-special-mode',
+    label: 'jailbreak-persona',
+    form: 'decoded',
+    pattern:
+      /\b(?:developer|jailbreak|jailbroken|dan|god|evil|unrestricted|unfiltered|uncensored)\s+mode\b/gi,
+  },
+  // unfiltered AI   uncensored chatbot   amoral assistant
+  {
+    name: 'prompt-jailbreak-unfiltered-ai',
+    label: 'jailbreak-persona',
+    form: 'decoded',
+    pattern:
+      /\b(?:unfiltered|uncensored|amoral|unrestricted|unethical|jailbroken)\s+(?:and\s+\w+\s+)?(?:ai|chatbot|assistant|model|version|language\s+model|llm|bot|persona)\b/gi,
+  },
+  // stay in character … no matter what
+  {
+    name: 'prompt-jailbreak-stay-in-character',
+    label: 'jailbreak-persona',
+    form: 'decoded',
+    pattern:
+      /\b(?:stay|remain)\s+in\s+character\b(?=[^.!?\n]{0,80}\b(?:no\s+matter|always|never|whatever|even\s+if)\b)/gi,
   },
   // new instructions:   updated system instructions:
   {

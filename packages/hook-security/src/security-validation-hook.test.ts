@@ -251,7 +251,7 @@ describe('lenient mode', () => {
   it('masks personal data instead of removing it', () => {
     const hook = lenient({ detectors: { pii: true } });
     const result = run(hook, {
-      text: 'Card 4111 1111 1111 1111, mail jane.doe@example.org, key AKIAABCDEFGHIJKLMNOP, password: correct-horse-battery',
+      text: 'Card 4111 1111 1111 1111, mail jane.doe@example.org, key AKIAQ7R2M4X9V1L8T3ZW, password: correct-horse-battery',
     });
     assertHookResult(result, 'modified', ({ data }) => {
       expect((data.input as { text: string }).text).toBe(
@@ -337,11 +337,11 @@ describe('opt-in detectors', () => {
   it('finds API-key-shaped secrets', () => {
     const hook = new SecurityValidationHook({ detectors: { pii: true } });
     for (const text of [
-      'use sk-proj-Abcdefghijklmnopqrstuvwx0123456789',
-      'aws AKIAIOSFODNN7EXAMPLE',
-      'token ghp_0123456789abcdefghijklmnopqrstuvwxyzAB',
+      'use sk-proj-Qm7Rx2Lv9Tz4Wn8Pb1Cf6Hj3Ds5Ga0Eu',
+      'aws AKIAJ5T8W2Q9R4M7X1ZB',
+      'token ghp_R7kQ2mX9vL4tZ8wN1pB6cF3hJ5dS0gYaE2uT',
       'api_key = "9f8e7d6c5b4a39281706"',
-      '-----BEGIN RSA PRIVATE KEY-----',
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq',
     ]) {
       expect(hook.validate({ text }), text).toContainEqual(expect.objectContaining({ type: 'PersonalData' }));
     }

@@ -15,3 +15,10 @@ export type { RedisServerHandle, StartRedisServerOptions } from './redis-server.
 export { redisServerAvailable, startRedisServer } from './redis-server.js';
 export type { RedisTlsServerHandle } from './redis-tls.js';
 export { startRedisTlsServer } from './redis-tls.js';
+export type {
+  DrivenStream,
+  ScriptedModel,
+  StreamLifecycleDriver,
+  StreamScript,
+} from './stream-lifecycle-suite.js';
+export { streamLifecycleSuite } from './stream-lifecycle-suite.js';

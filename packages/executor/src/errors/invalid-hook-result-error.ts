@@ -1,5 +1,4 @@
-import { type HookPoint, LlmspellError } from '@llmspell/core';
-import { describe } from '../config-issues.js';
+import { describeValue, type HookPoint, LlmspellError } from '@llmspell/core';
 
 /** A hook answered with something that is not a `HookResult`; the executor records it as the hook's error. */
 export class InvalidHookResultError extends LlmspellError {
@@ -24,10 +23,10 @@ function describeResult(value: unknown): string {
   try {
     if (value !== null && typeof value === 'object' && 'type' in value) {
       const type = (value as { type: unknown }).type;
-      return `a malformed result of type ${describe(type)}`;
+      return `a malformed result of type ${describeValue(type)}`;
     }
   } catch {
     // Reading the value threw (a throwing getter, a revoked proxy): describe it without looking inside.
   }
-  return describe(value);
+  return describeValue(value);
 }

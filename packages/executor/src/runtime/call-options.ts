@@ -1,5 +1,5 @@
-import { HookConfigError } from '@llmspell/core';
-import { describe, IssueList, isRecord } from '../config-issues.js';
+import { ConfigIssues, describeValue, HookConfigError } from '@llmspell/core';
+import { isRecord } from '../is-record.js';
 
 /** Per-call options of `agent.execute`, `agent.stream` and `tool.execute`. */
 export interface ComponentExecuteOptions {
@@ -16,24 +16,24 @@ export interface RedirectTarget<Input, Output> {
 
 /** Validates the per-call options; throws `HookConfigError` listing every bad field. */
 export function validateCallOptions(options: unknown): asserts options is ComponentExecuteOptions {
-  const issues = new IssueList();
+  const issues = new ConfigIssues();
   if (!isRecord(options)) {
-    issues.add('/', `execute options must be an object, got ${describe(options)}`);
+    issues.add('/', `execute options must be an object, got ${describeValue(options)}`);
   } else {
     issues.unknownKeys(options, ['metadata', 'signal']);
     const { metadata, signal } = options;
     if (metadata !== undefined) {
       if (!isRecord(metadata))
-        issues.add('/metadata', `must be an object of strings, got ${describe(metadata)}`);
+        issues.add('/metadata', `must be an object of strings, got ${describeValue(metadata)}`);
       else {
         for (const [key, value] of Object.entries(metadata)) {
           if (typeof value !== 'string')
-            issues.add(`/metadata/${key}`, `must be a string, got ${describe(value)}`);
+            issues.add(`/metadata/${key}`, `must be a string, got ${describeValue(value)}`);
         }
       }
     }
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      issues.add('/signal', `must be an AbortSignal, got ${describe(signal)}`);
+      issues.add('/signal', `must be an AbortSignal, got ${describeValue(signal)}`);
     }
   }
   if (issues.issues.length > 0) throw new HookConfigError('execute', issues.issues);

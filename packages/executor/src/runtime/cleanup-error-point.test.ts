@@ -1,4 +1,4 @@
-import { HookCancelledError, HookPoint, HookResult } from '@llmspell/core';
+import { HookCancelledError, HookPoint, HookResult, Priority } from '@llmspell/core';
 import { HookRegistry } from '@llmspell/registry';
 import { describe, expect, it } from 'vitest';
 import { hook } from '../__fixtures__/hooks.js';
@@ -134,5 +134,80 @@ describe('the Error point as cleanup', () => {
     });
     await expect(tool.execute({})).rejects.toThrow('disk full');
     expect(seen).toHaveLength(1);
+  });
+
+  it('runs the Error hooks after a cancel that cut the failure run short, as cleanup with the same error', async () => {
+    const registry = new HookRegistry();
+    const permits = permitHook();
+    await registry.register(HookPoint.BeforeAgentExecution, permits.value);
+    await registry.register(
+      HookPoint.AgentError,
+      hook('triage', () => HookResult.cancel('not retryable')),
+      Priority.Highest,
+    );
+    const released: unknown[] = [];
+    await registry.register(
+      HookPoint.AgentError,
+      hook('release-witness', (context) => {
+        released.push(context.data.error);
+        return permits.value.execute(context);
+      }),
+    );
+    const failure = new Error('model down');
+    const agent = createAgent({
+      name: 'failing-agent',
+      registry,
+      async execute() {
+        throw failure;
+      },
+    });
+    await expect(agent.execute({ text: 'x' })).rejects.toBe(failure);
+    expect(released).toEqual([failure]);
+    expect(permits.held.size).toBe(0);
+  });
+
+  it('keeps releasing when a Priority.Highest fallback answers replace during cleanup of a Before cancel', async () => {
+    const registry = new HookRegistry();
+    const permits = permitHook();
+    await registry.register(HookPoint.BeforeAgentExecution, permits.value, -10);
+    await registry.register(
+      HookPoint.BeforeAgentExecution,
+      hook('gate', () => HookResult.cancel('refused')),
+    );
+    await registry.register(
+      HookPoint.AgentError,
+      hook('fallback', () => HookResult.replace({ text: 'fallback' })),
+      Priority.Highest,
+    );
+    await registry.register(HookPoint.AgentError, permits.value);
+    const agent = createAgent({
+      name: 'guarded',
+      registry,
+      execute: async (input) => ({ text: input.text }),
+    });
+    await expect(agent.execute({ text: 'x' })).rejects.toMatchObject({ reason: 'refused' });
+    expect(permits.held.size).toBe(0);
+  });
+
+  it('settles only after cleanup, with a fresh signal, when the caller aborts an operation that ignores it', async () => {
+    const registry = new HookRegistry();
+    const cleanup: { signalAborted?: boolean; doneAt?: number } = {};
+    await registry.register(
+      HookPoint.AgentError,
+      hook('slow-release', async (context) => {
+        cleanup.signalAborted = context.signal.aborted;
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        cleanup.doneAt = performance.now();
+        return HookResult.continue();
+      }),
+    );
+    const agent = createAgent({ name: 'stuck', registry, execute: () => new Promise(() => undefined) });
+    const controller = new AbortController();
+    const call = agent.execute({ text: 'x' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('caller left')), 10);
+    await expect(call).rejects.toThrow('caller left');
+    const settledAt = performance.now();
+    expect(cleanup.signalAborted).toBe(false);
+    expect(cleanup.doneAt).toBeLessThanOrEqual(settledAt);
   });
 });

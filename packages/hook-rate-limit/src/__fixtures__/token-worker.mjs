@@ -31,6 +31,8 @@ hook.onRegister();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function run(component, { estimate, usage }, index) {
+  // Spread over a few ms, so that the processes' calls interleave at Redis.
+  await sleep((index % 100) * 2);
   const before = new HookContext({
     hookPoint: HookPoint.BeforeAgentExecution,
     componentId: componentId(component, 'agent'),
