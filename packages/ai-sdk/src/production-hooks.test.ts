@@ -243,6 +243,21 @@ describe('hooksMiddleware with the rate-limit hook', () => {
     expect((await generateText({ model, prompt: 'admitted again' })).text).toBe('echo: admitted again');
   });
 
+  it('releases the permit at once when the caller aborts a generate call whose model ignores the abort', async () => {
+    const limiter = new RateLimitingHook({ requestsPerWindow: 100, windowMs: 60_000, maxConcurrent: 1 });
+    const registry = await registryWith([[limiter, Priority.High, lifecycle]]);
+    const deaf = echoModel();
+    deaf.doGenerate = () => new Promise(() => undefined);
+    const model = wrapLanguageModel({ model: deaf, middleware: hooksMiddleware({ registry }) });
+    const controller = new AbortController();
+    const pending = generateText({ model, prompt: 'hangs', abortSignal: controller.signal, maxRetries: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort(new Error('caller gave up'));
+    await expect(pending).rejects.toThrow('caller gave up');
+    deaf.doGenerate = echoModel().doGenerate;
+    expect((await generateText({ model, prompt: 'next' })).text).toBe('echo: next');
+  });
+
   it('holds a concurrency permit for the whole stream and releases it when the stream finishes or is cancelled', async () => {
     const limiter = new RateLimitingHook({ requestsPerWindow: 100, windowMs: 60_000, maxConcurrent: 1 });
     const registry = await registryWith([[limiter, Priority.High, lifecycle]]);
