@@ -1,29 +1,40 @@
 // Trains the built-in prompt-injection classifier and writes src/classifier-weights.json.
-//   pnpm --filter @llmspell/hook-security exec tsx eval/train-classifier.ts [--gptfuzz <path to GPTFuzzer.csv>]
-// Training data (see CLASSIFIER-DATA.md): the training part of the development set (split.mjs: 70%, fixed
-// seed) and, when given, the GPTFuzz jailbreak templates. External texts equal to a held-back text (after
-// whitespace and case folding) are dropped, so the held-back figures printed at the end are on texts the
-// model never saw. Deterministic: the same data gives the same weights.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { FEATURE_BUCKETS, visitFeatures } from '../src/classifier-features.js';
+//   bash eval/fetch-classifier-sources.sh /tmp/classifier-sources
+//   pnpm --filter @llmspell/hook-security exec tsx eval/train-classifier.ts --sources /tmp/classifier-sources
+// Training data (CLASSIFIER-DATA.md): the training part of the development set (split.mjs: 70%, fixed seed) and
+// the public sources of classifier-sources.json. An outside text equal to, or a near copy of, a held-back text
+// is dropped, so the held-back figures printed at the end are on texts the model never saw. Deterministic: the
+// same data gives the same weights.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { visitFeatures } from '../src/classifier-features.js';
 import { normalizeText } from '../src/normalize-text.js';
 import { loadCategory } from './load-data.mjs';
 import { isTraining, splitKey } from './split.mjs';
 
+type Label = 0 | 1;
+
+interface Source {
+  name: string;
+  repository: string;
+  commit: string;
+  paths: string[];
+  format: string;
+  label: 'injection' | 'benign';
+  limit?: number;
+}
+
+/** A training text: its features as vocabulary indices (unknown features left out) and how many it had. */
 interface Example {
-  buckets: Int32Array;
-  label: 0 | 1;
+  features: Int32Array;
+  count: number;
+  label: Label;
+  group: string;
 }
 
-function featuresOf(text: string): Int32Array {
-  const buckets: number[] = [];
-  visitFeatures(normalizeText(text).decoded.value, (bucket) => buckets.push(bucket));
-  return Int32Array.from(buckets);
-}
-
-/** Minimal CSV reader for GPTFuzzer.csv (`id,text`, quoted fields with "" escapes). */
-function readCsvTexts(path: string): string[] {
-  const source = readFileSync(path, 'utf8');
+/** Minimal CSV reader (quoted fields with "" escapes): the `text` column, or the second one. */
+function readCsvTexts(source: string): string[] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -48,214 +59,401 @@ function readCsvTexts(path: string): string[] {
     } else if (character !== '\r') field += character;
   }
   if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows
-    .slice(1)
-    .map((cells) => cells[1] ?? '')
-    .filter((text) => text.trim() !== '');
+  const header = rows[0] ?? [];
+  const column = Math.max(1, header.indexOf('text'));
+  return rows.slice(1).map((cells) => cells[column] ?? '');
 }
+
+const jsonLines = (text: string): Record<string, unknown>[] =>
+  text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/** The files a manifest path names; `*` matches one folder name. */
+function expand(root: string, path: string): string[] {
+  const star = path.indexOf('*');
+  if (star === -1) return [join(root, path)];
+  const folder = path.slice(0, path.lastIndexOf('/', star));
+  const rest = path.slice(path.indexOf('/', star) + 1);
+  return readdirSync(join(root, folder))
+    .sort()
+    .map((name) => join(root, folder, name, rest));
+}
+
+function readSource(root: string, source: Source): string[] {
+  const folder = join(root, source.repository.replace('/', '+'));
+  const texts: string[] = [];
+  for (const file of source.paths.flatMap((path) => expand(folder, path))) {
+    const raw = readFileSync(file);
+    switch (source.format) {
+      case 'csv-text-column':
+        texts.push(...readCsvTexts(raw.toString('utf8')));
+        break;
+      case 'alpaca-eval-instructions':
+        for (const record of JSON.parse(raw.toString('utf8')) as { instruction: string; dataset: string }[])
+          if (record.dataset !== 'selfinstruct') texts.push(record.instruction);
+        break;
+      case 'fastchat-turns':
+        for (const record of jsonLines(raw.toString('utf8'))) texts.push((record.turns as string[])[0]!);
+        break;
+      case 'jsonl-question':
+        for (const record of jsonLines(raw.toString('utf8'))) texts.push(record.question as string);
+        break;
+      case 'hh-first-human-turn':
+        for (const record of jsonLines(gunzipSync(raw).toString('utf8'))) {
+          const match = /\n\nHuman: ([\s\S]*?)\n\nAssistant:/.exec(record.chosen as string);
+          if (match) texts.push(match[1]!);
+        }
+        break;
+      case 'whole-file':
+        texts.push(raw.toString('utf8'));
+        break;
+      default:
+        throw new Error(`unknown format ${source.format} in classifier-sources.json`);
+    }
+  }
+  return texts.filter((text) => text.trim() !== '');
+}
+
+/** A seeded order (FNV-1a of the split key), so `limit` takes the same records every time. */
+function seededOrder(texts: string[]): string[] {
+  const rank = (text: string): number => {
+    let hash = 0x811c9dc5;
+    const key = `classifier-sample${splitKey(text)}`;
+    for (let index = 0; index < key.length; index++) {
+      hash ^= key.charCodeAt(index);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash;
+  };
+  return texts
+    .map((text) => ({ text, rank: rank(text) }))
+    .sort((left, right) => left.rank - right.rank)
+    .map((entry) => entry.text);
+}
+
+// --- The development set and its held-back part ------------------------------------------------------------
 
 const categories = {
-  injection: loadCategory('injection').map((record: { text: string }) => record.text),
-  injectionBenign: loadCategory('injection-benign').map((record: { text: string }) => record.text),
-  benign: loadCategory('benign').map((record: { text: string }) => record.text),
+  injection: loadCategory('injection').map((record: { text: string }) => record.text) as string[],
+  injectionBenign: loadCategory('injection-benign').map(
+    (record: { text: string }) => record.text,
+  ) as string[],
+  benign: loadCategory('benign').map((record: { text: string }) => record.text) as string[],
 };
-const heldBackKeys = new Set<string>();
-for (const list of Object.values(categories)) {
-  for (const text of list) if (!isTraining(text)) heldBackKeys.add(splitKey(text));
+const heldBack = Object.values(categories).flatMap((list) => list.filter((text) => !isTraining(text)));
+const heldBackKeys = new Set(heldBack.map(splitKey));
+
+/** Word 5-gram shingles of a text (hashed), for the near-copy test. */
+function shingles(text: string): Set<number> {
+  const words = splitKey(text)
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const result = new Set<number>();
+  for (let index = 0; index + 5 <= Math.max(words.length, 5); index++) {
+    let hash = 0x811c9dc5;
+    for (const word of words.slice(index, index + 5)) {
+      for (let position = 0; position < word.length; position++) {
+        hash = Math.imul(hash ^ word.charCodeAt(position), 0x01000193);
+      }
+      hash = Math.imul(hash ^ 0x20, 0x01000193);
+    }
+    result.add(hash >>> 0);
+  }
+  return result;
 }
 
-const EPOCHS = Number(process.env.EPOCHS ?? 15);
-const LEARNING_RATE = 0.05;
-const L2 = Number(process.env.L2 ?? 1e-5);
-const training: Example[] = [];
-const add = (texts: string[], label: 0 | 1): number => {
-  for (const text of texts) training.push({ buckets: featuresOf(text), label });
-  return texts.length;
-};
-const counts: Record<string, number> = {};
-counts.injection = add(categories.injection.filter(isTraining), 1);
-counts['injection-benign'] = add(categories.injectionBenign.filter(isTraining), 0);
-counts.benign = add(categories.benign.filter(isTraining), 0);
-const gptfuzzFlag = process.argv.indexOf('--gptfuzz');
-if (gptfuzzFlag !== -1) {
-  const templates = readCsvTexts(process.argv[gptfuzzFlag + 1]!).filter(
-    (text) => !heldBackKeys.has(splitKey(text)),
-  );
-  counts.gptfuzz = add(templates, 1);
+// An outside text is a near copy of a held-back text when half the shingles of the shorter one are shared.
+const shingleOwners = new Map<number, number[]>();
+const heldBackShingleCounts: number[] = [];
+heldBack.forEach((text, owner) => {
+  const set = shingles(text);
+  heldBackShingleCounts.push(set.size);
+  for (const shingle of set) {
+    const owners = shingleOwners.get(shingle);
+    if (owners) owners.push(owner);
+    else shingleOwners.set(shingle, [owner]);
+  }
+});
+function nearHeldBack(text: string): boolean {
+  if (heldBackKeys.has(splitKey(text))) return true;
+  const set = shingles(text);
+  const shared = new Map<number, number>();
+  for (const shingle of set) {
+    for (const owner of shingleOwners.get(shingle) ?? []) shared.set(owner, (shared.get(owner) ?? 0) + 1);
+  }
+  for (const [owner, count] of shared) {
+    if (count >= 0.5 * Math.min(set.size, heldBackShingleCounts[owner]!)) return true;
+  }
+  return false;
 }
 
-// Logistic regression, z = bias + Σ w[bucket] / sqrt(feature count), fitted with Adam on the class-balanced
-// log loss plus an L2 penalty; examples visited in a fixed shuffled order.
+// --- Training texts -----------------------------------------------------------------------------------------
+
+const sourcesFlag = process.argv.indexOf('--sources');
+if (sourcesFlag === -1) {
+  throw new Error('give --sources <directory> (see eval/fetch-classifier-sources.sh and CLASSIFIER-DATA.md)');
+}
+const sourcesRoot = process.argv[sourcesFlag + 1]!;
+const manifest = JSON.parse(readFileSync(new URL('./classifier-sources.json', import.meta.url), 'utf8')) as {
+  sources: Source[];
+};
+
+interface Text {
+  text: string;
+  label: Label;
+  group: string;
+}
+const texts: Text[] = [];
+const counts: Record<string, string> = {};
+const addTexts = (list: string[], label: Label, group: string): void => {
+  for (const text of list) texts.push({ text, label, group });
+  counts[group] = String(list.length);
+};
+addTexts(categories.injection.filter(isTraining), 1, 'injection');
+addTexts(categories.injectionBenign.filter(isTraining), 0, 'role');
+addTexts(categories.benign.filter(isTraining), 0, 'benign');
+const seen = new Set(texts.map((entry) => splitKey(entry.text)));
+for (const source of manifest.sources) {
+  const all = readSource(sourcesRoot, source);
+  const kept: string[] = [];
+  let dropped = 0;
+  for (const text of seededOrder(all)) {
+    if (source.limit !== undefined && kept.length >= source.limit) break;
+    const key = splitKey(text);
+    if (seen.has(key)) continue;
+    if (nearHeldBack(text)) {
+      dropped++;
+      continue;
+    }
+    seen.add(key);
+    kept.push(text);
+  }
+  const label: Label = source.label === 'injection' ? 1 : 0;
+  addTexts(kept, label, source.name);
+  counts[source.name] = `${kept.length} (of ${all.length}; ${dropped} near held-back texts dropped)`;
+}
+
+// --- Vocabulary: features seen in at least two training texts -----------------------------------------------
+
+const MIN_DOCUMENT_FREQUENCY = Number(process.env.MIN_DF ?? 2);
+const featureLists = texts.map((entry) => {
+  const keys: number[] = [];
+  visitFeatures(normalizeText(entry.text).decoded.value, (key) => keys.push(key));
+  return keys;
+});
+const documentFrequency = new Map<number, number>();
+for (const keys of featureLists) {
+  for (const key of new Set(keys)) documentFrequency.set(key, (documentFrequency.get(key) ?? 0) + 1);
+}
+const vocabulary = [...documentFrequency]
+  .filter(([, frequency]) => frequency >= MIN_DOCUMENT_FREQUENCY)
+  .map(([key]) => key)
+  .sort((left, right) => left - right);
+const indexOf = new Map(vocabulary.map((key, index) => [key, index]));
+const examples: Example[] = texts.map((entry, position) => {
+  const keys = featureLists[position]!;
+  const known: number[] = [];
+  for (const key of keys) {
+    const index = indexOf.get(key);
+    if (index !== undefined) known.push(index);
+  }
+  return { features: Int32Array.from(known), count: keys.length, label: entry.label, group: entry.group };
+});
+
+// --- Logistic regression ------------------------------------------------------------------------------------
+
+// z = bias + Σ w[feature] / sqrt(feature count), fitted with Adam on the class-balanced log loss plus an L2
+// penalty; examples visited in a fixed shuffled order.
 interface Model {
   weights: Float64Array;
   bias: number;
 }
 
+const EPOCHS = Number(process.env.EPOCHS ?? 5);
+const LEARNING_RATE = 0.05;
+const L2 = Number(process.env.L2 ?? 1e-6);
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 
-function logitOf(model: Model, buckets: Int32Array): number {
+function logitOf(model: Model, example: Example): number {
+  if (example.count === 0) return model.bias;
   let sum = 0;
-  for (const bucket of buckets) sum += model.weights[bucket]!;
-  return buckets.length === 0 ? model.bias : model.bias + sum / Math.sqrt(buckets.length);
+  for (const feature of example.features) sum += model.weights[feature]!;
+  return model.bias + sum / Math.sqrt(example.count);
 }
 
-function train(examples: Example[], options: { epochs: number; learningRate: number; l2: number }): Model {
-  const { epochs, learningRate, l2 } = options;
-  const model: Model = { weights: new Float64Array(FEATURE_BUCKETS), bias: 0 };
+function train(training: Example[]): Model {
+  const size = vocabulary.length;
+  const model: Model = { weights: new Float64Array(size), bias: 0 };
   const { weights } = model;
-  const moment = new Float64Array(FEATURE_BUCKETS);
-  const velocity = new Float64Array(FEATURE_BUCKETS);
+  const moment = new Float64Array(size);
+  const velocity = new Float64Array(size);
   let biasMoment = 0;
   let biasVelocity = 0;
-  const positives = examples.filter((example) => example.label === 1).length;
+  const positives = training.filter((example) => example.label === 1).length;
   const classWeight = [
-    examples.length / (2 * (examples.length - positives)),
-    examples.length / (2 * positives),
+    training.length / (2 * (training.length - positives)),
+    training.length / (2 * positives),
   ];
   let seed = 20260101;
   const random = (): number => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return seed / 2 ** 32;
   };
-  const order = examples.map((_, index) => index);
+  const order = training.map((_, index) => index);
+  const gradient = new Map<number, number>();
   let step = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
     for (let index = order.length - 1; index > 0; index--) {
       const other = Math.floor(random() * (index + 1));
       [order[index], order[other]] = [order[other]!, order[index]!];
     }
     for (const position of order) {
-      const example = examples[position]!;
-      if (example.buckets.length === 0) continue;
+      const example = training[position]!;
+      if (example.count === 0) continue;
       step++;
-      const probability = 1 / (1 + Math.exp(-logitOf(model, example.buckets)));
+      const probability = 1 / (1 + Math.exp(-logitOf(model, example)));
       const error = (probability - example.label) * classWeight[example.label]!;
-      const share = 1 / Math.sqrt(example.buckets.length);
+      const share = 1 / Math.sqrt(example.count);
       const correction1 = 1 - BETA1 ** step;
       const correction2 = 1 - BETA2 ** step;
-      // Sparse Adam: only the buckets of this example move (their gradient summed over repeats).
-      const gradient = new Map<number, number>();
-      for (const bucket of example.buckets) gradient.set(bucket, (gradient.get(bucket) ?? 0) + error * share);
-      for (const [bucket, value] of gradient) {
-        const total = value + l2 * weights[bucket]!;
-        moment[bucket] = BETA1 * moment[bucket]! + (1 - BETA1) * total;
-        velocity[bucket] = BETA2 * velocity[bucket]! + (1 - BETA2) * total * total;
-        weights[bucket]! -=
-          (learningRate * (moment[bucket]! / correction1)) /
-          (Math.sqrt(velocity[bucket]! / correction2) + 1e-8);
+      // Sparse Adam: only the features of this example move (their gradient summed over repeats).
+      gradient.clear();
+      for (const feature of example.features)
+        gradient.set(feature, (gradient.get(feature) ?? 0) + error * share);
+      for (const [feature, value] of gradient) {
+        const total = value + L2 * weights[feature]!;
+        moment[feature] = BETA1 * moment[feature]! + (1 - BETA1) * total;
+        velocity[feature] = BETA2 * velocity[feature]! + (1 - BETA2) * total * total;
+        weights[feature]! -=
+          (LEARNING_RATE * (moment[feature]! / correction1)) /
+          (Math.sqrt(velocity[feature]! / correction2) + 1e-8);
       }
       biasMoment = BETA1 * biasMoment + (1 - BETA1) * error;
       biasVelocity = BETA2 * biasVelocity + (1 - BETA2) * error * error;
       model.bias -=
-        (learningRate * (biasMoment / correction1)) / (Math.sqrt(biasVelocity / correction2) + 1e-8);
+        (LEARNING_RATE * (biasMoment / correction1)) / (Math.sqrt(biasVelocity / correction2) + 1e-8);
     }
   }
   return model;
 }
 
-const sigmoid = (logit: number): number => 1 / (1 + Math.exp(-logit));
+// --- Cross-fitting and the operating point -----------------------------------------------------------------
 
-// --tune: choose the settings on a validation fold carved out of the training part (never the held-back part).
-if (process.argv.includes('--tune')) {
-  const inFold = (index: number): boolean => index % 5 === 0;
-  const fit = training.filter((_, index) => !inFold(index));
-  const check = training.filter((_, index) => inFold(index));
-  for (const l2 of [1e-5, 1e-4, 1e-3, 1e-2]) {
-    for (const epochs of [10, 30, 60]) {
-      const model = train(fit, { epochs, learningRate: 0.05, l2 });
-      const scores = check.map((example) => ({
-        score: sigmoid(logitOf(model, example.buckets)),
-        label: example.label,
-      }));
-      const negatives = scores
-        .filter((entry) => entry.label === 0)
-        .map((entry) => entry.score)
-        .sort((a, b) => b - a);
-      // The threshold that flags at most 1% of the validation negatives.
-      const threshold = negatives[Math.floor(negatives.length * 0.01)]! + 1e-9;
-      const positives = scores.filter((entry) => entry.label === 1);
-      const detected = positives.filter((entry) => entry.score >= threshold).length / positives.length;
-      console.log(
-        `l2 ${l2} epochs ${epochs}: threshold ${threshold.toFixed(3)} detects ${(100 * detected).toFixed(1)}%`,
-      );
-    }
+// Five folds over the training texts: each fold's model scores the texts it did not see, and the shipped
+// model is the average of the five (a linear model, so its logit is the average of theirs). The operating
+// point is read from those out-of-fold scores, never from the held-back part: the highest of the logit above
+// all but ROLE_QUANTILE of the role prompts and the one above all but BENIGN_QUANTILE of the other benign
+// texts. The model is shifted so that this threshold reads as 0.5, the hook's default.
+const FOLDS = 5;
+/** The weights file keeps this many features, those of largest weight (the rest weigh nothing). */
+const MAX_FEATURES = Number(process.env.MAX_FEATURES ?? 30_000);
+
+/** Zeroes every weight but the MAX_FEATURES largest in magnitude, as the shipped file will. */
+function prune(weights: Float64Array): void {
+  if (weights.length <= MAX_FEATURES) return;
+  const magnitudes = Array.from(weights, Math.abs).sort((left, right) => right - left);
+  const smallestKept = magnitudes[MAX_FEATURES - 1]!;
+  let kept = 0;
+  for (let feature = 0; feature < weights.length; feature++) {
+    if (Math.abs(weights[feature]!) >= smallestKept && kept < MAX_FEATURES) kept++;
+    else weights[feature] = 0;
   }
-  process.exit(0);
 }
 
-// Five-fold cross-fitting over the training part: each fold's model scores the examples it did not see, and
-// the shipped model is the average of the five (a linear model, so its logit is the average of theirs). The
-// operating point is read from those out-of-fold scores: just above all but the top 0.8% of the training
-// role prompts (the hard negatives: "Act as …, you will …"), leaving room under the 1% goal for the rules.
-// The model is shifted so that this threshold reads as 0.5, the hook's default.
-const settings = { epochs: EPOCHS, learningRate: LEARNING_RATE, l2: L2 };
-const FOLDS = 5;
-const isRolePrompt = new Set(
-  categories.injectionBenign.filter(isTraining).map((text) => featuresOf(text).join()),
-);
-const roleLogits: number[] = [];
-const injectionLogits: number[] = [];
-const weights = new Float64Array(FEATURE_BUCKETS);
+const ROLE_QUANTILE = Number(process.env.ROLE_QUANTILE ?? 0.005);
+const BENIGN_QUANTILE = Number(process.env.BENIGN_QUANTILE ?? 0.001);
+const outOfFold = new Float64Array(examples.length);
+const averaged = new Float64Array(vocabulary.length);
 let averageBias = 0;
 for (let fold = 0; fold < FOLDS; fold++) {
-  const foldModel = train(
-    training.filter((_, index) => index % FOLDS !== fold),
-    settings,
-  );
-  training.forEach((example, index) => {
-    if (index % FOLDS !== fold) return;
-    if (example.label === 1) injectionLogits.push(logitOf(foldModel, example.buckets));
-    else if (isRolePrompt.has(example.buckets.join())) roleLogits.push(logitOf(foldModel, example.buckets));
+  const model = train(examples.filter((_, index) => index % FOLDS !== fold));
+  prune(model.weights);
+  examples.forEach((example, index) => {
+    if (index % FOLDS === fold) outOfFold[index] = logitOf(model, example);
   });
-  for (let bucket = 0; bucket < FEATURE_BUCKETS; bucket++) {
-    weights[bucket] = weights[bucket]! + foldModel.weights[bucket]! / FOLDS;
-  }
-  averageBias += foldModel.bias / FOLDS;
+  for (let feature = 0; feature < vocabulary.length; feature++)
+    averaged[feature] = averaged[feature]! + model.weights[feature]! / FOLDS;
+  averageBias += model.bias / FOLDS;
 }
-roleLogits.sort((left, right) => left - right);
-const operatingLogit = roleLogits[roleLogits.length - 1 - Math.floor(roleLogits.length * 0.008)]! + 1e-6;
-const bias = averageBias - operatingLogit;
-const outOfFold = injectionLogits.filter((logit) => logit >= operatingLogit).length / injectionLogits.length;
-console.log(
-  `out-of-fold detection of training injections at the operating point: ${(100 * outOfFold).toFixed(1)}%`,
+const quantileLogit = (logits: number[], quantile: number): number => {
+  const sorted = [...logits].sort((left, right) => left - right);
+  return sorted[sorted.length - 1 - Math.floor(sorted.length * quantile)]! + 1e-6;
+};
+const oofOf = (keep: (example: Example) => boolean): number[] =>
+  examples.flatMap((example, index) => (keep(example) ? [outOfFold[index]!] : []));
+const operatingLogit = Math.max(
+  quantileLogit(
+    oofOf((example) => example.group === 'role'),
+    ROLE_QUANTILE,
+  ),
+  quantileLogit(
+    oofOf((example) => example.label === 0 && example.group !== 'role'),
+    BENIGN_QUANTILE,
+  ),
 );
+const bias = averageBias - operatingLogit;
+const rateAbove = (logits: number[]): string =>
+  `${((100 * logits.filter((logit) => logit >= operatingLogit).length) / logits.length).toFixed(1)}% of ${logits.length}`;
+console.log('training texts:', counts);
+console.log(`vocabulary: ${vocabulary.length} features seen in at least ${MIN_DOCUMENT_FREQUENCY} texts`);
 console.log(
-  `operating point: out-of-fold logit ${operatingLogit.toFixed(3)} over ${roleLogits.length} role prompts reads as 0.5`,
+  `out of fold at the operating point: injection ${rateAbove(oofOf((example) => example.label === 1))} detected; ` +
+    `role ${rateAbove(oofOf((example) => example.group === 'role'))} and other benign ` +
+    `${rateAbove(oofOf((example) => example.label === 0 && example.group !== 'role'))} flagged`,
 );
 
-// int8 quantisation: one scale for all weights.
+// --- int8 quantisation; features whose weight rounds to 0 are left out ------------------------------------
+
+prune(averaged);
+
 let largest = 0;
-for (const weight of weights) largest = Math.max(largest, Math.abs(weight));
+for (const weight of averaged) largest = Math.max(largest, Math.abs(weight));
 const scale = largest / 127;
-const bytes = new Uint8Array(FEATURE_BUCKETS);
-for (let index = 0; index < FEATURE_BUCKETS; index++) {
-  bytes[index] = Math.round(weights[index]! / scale) & 0xff;
+const keptKeys: number[] = [];
+const keptWeights: number[] = [];
+for (let feature = 0; feature < vocabulary.length; feature++) {
+  const quantised = Math.round(averaged[feature]! / scale);
+  if (quantised === 0) continue;
+  keptKeys.push(vocabulary[feature]!);
+  keptWeights.push(quantised);
 }
+const keyBytes = Buffer.alloc(keptKeys.length * 4);
+keptKeys.forEach((key, index) => {
+  keyBytes.writeUInt32LE(key, index * 4);
+});
+const weightBytes = Buffer.from(Int8Array.from(keptWeights).buffer);
 const file = {
-  buckets: FEATURE_BUCKETS,
+  features: keptKeys.length,
   bias: Number(bias.toFixed(6)),
   scale: Number(scale.toPrecision(8)),
-  weights: Buffer.from(bytes).toString('base64'),
+  keys: keyBytes.toString('base64'),
+  weights: weightBytes.toString('base64'),
 };
-writeFileSync(new URL('../src/classifier-weights.json', import.meta.url), `${JSON.stringify(file)}\n`);
+const output = `${JSON.stringify(file)}\n`;
+writeFileSync(new URL('../src/classifier-weights.json', import.meta.url), output);
+console.log(`wrote ${keptKeys.length} features, ${(output.length / 1024).toFixed(0)} KB`);
 
-// Figures on the quantised model, over the held-back part only.
-const quantised = (buckets: Int32Array): number => {
+// --- Figures of the quantised model on the held-back part only ---------------------------------------------
+
+const shipped = new Map(keptKeys.map((key, index) => [key, keptWeights[index]! * scale]));
+const score = (text: string): number => {
   let sum = 0;
-  for (const bucket of buckets) sum += ((bytes[bucket]! << 24) >> 24) * scale;
-  const logit = buckets.length === 0 ? file.bias : file.bias + sum / Math.sqrt(buckets.length);
-  return 1 / (1 + Math.exp(-logit));
+  const count = visitFeatures(normalizeText(text).decoded.value, (key) => {
+    sum += shipped.get(key) ?? 0;
+  });
+  return count === 0 ? 0 : 1 / (1 + Math.exp(-(file.bias + sum / Math.sqrt(count))));
 };
-console.log('training examples:', counts);
 for (const threshold of [0.3, 0.5, 0.7]) {
-  const rate = (texts: string[]): string => {
-    const held = texts.filter((text) => !isTraining(text));
-    const hits = held.filter((text) => quantised(featuresOf(text)) >= threshold).length;
+  const rate = (list: string[]): string => {
+    const held = list.filter((text) => !isTraining(text));
+    const hits = held.filter((text) => score(text) >= threshold).length;
     return `${((100 * hits) / held.length).toFixed(1)}% of ${held.length}`;
   };
   console.log(
     `threshold ${threshold}: held-back injection ${rate(categories.injection)} detected; ` +
-      `injection-benign ${rate(categories.injectionBenign)} and benign ${rate(categories.benign)} flagged`,
+      `role prompts ${rate(categories.injectionBenign)} and benign ${rate(categories.benign)} flagged`,
   );
 }

@@ -1,46 +1,80 @@
-import { FEATURE_BUCKETS, visitFeatures } from './classifier-features.js';
+import { visitFeatures } from './classifier-features.js';
 import weightsFile from './classifier-weights.json';
 import type { PromptInjectionClassifier } from './prompt-injection-classifier.js';
 
 /** The shape of `classifier-weights.json`, written by `eval/train-classifier.ts`. */
 export interface ClassifierWeightsFile {
-  readonly buckets: number;
+  /** How many features the vocabulary holds. */
+  readonly features: number;
   readonly bias: number;
   /** Each stored weight is an int8; the real weight is `int8 * scale`. */
   readonly scale: number;
-  /** `buckets` int8 weights, base64. */
+  /** `features` feature keys (uint32, little-endian), base64. */
+  readonly keys: string;
+  /** `features` int8 weights in the order of `keys`, base64. */
   readonly weights: string;
 }
 
-let weights: Float32Array | undefined;
+/** An open-addressing hash table from feature key to weight; key 0 marks an empty slot. */
+interface WeightTable {
+  readonly keys: Int32Array;
+  readonly weights: Float32Array;
+  readonly mask: number;
+}
 
-function loadWeights(): Float32Array {
-  if (weights) return weights;
+let table: WeightTable | undefined;
+
+function loadTable(): WeightTable {
+  if (table) return table;
   const file = weightsFile as ClassifierWeightsFile;
-  if (file.buckets !== FEATURE_BUCKETS) {
-    throw new Error(
-      `classifier-weights.json has ${file.buckets} buckets, the features use ${FEATURE_BUCKETS}`,
-    );
+  const keyBytes = atob(file.keys);
+  const weightBytes = atob(file.weights);
+  if (keyBytes.length !== file.features * 4 || weightBytes.length !== file.features) {
+    throw new Error(`classifier-weights.json is inconsistent: ${file.features} features declared`);
   }
-  const bytes = atob(file.weights);
-  const loaded = new Float32Array(FEATURE_BUCKETS);
-  for (let index = 0; index < FEATURE_BUCKETS; index++) {
-    const byte = bytes.charCodeAt(index);
-    loaded[index] = (byte > 127 ? byte - 256 : byte) * file.scale;
+  let size = 1;
+  while (size < file.features * 2) size <<= 1;
+  const keys = new Int32Array(size);
+  const weights = new Float32Array(size);
+  const mask = size - 1;
+  for (let feature = 0; feature < file.features; feature++) {
+    const offset = feature * 4;
+    const key =
+      keyBytes.charCodeAt(offset) |
+      (keyBytes.charCodeAt(offset + 1) << 8) |
+      (keyBytes.charCodeAt(offset + 2) << 16) |
+      (keyBytes.charCodeAt(offset + 3) << 24);
+    let slot = key & mask;
+    while (keys[slot] !== 0) slot = (slot + 1) & mask;
+    keys[slot] = key;
+    const byte = weightBytes.charCodeAt(feature);
+    weights[slot] = (byte > 127 ? byte - 256 : byte) * file.scale;
   }
-  weights = loaded;
-  return loaded;
+  table = { keys, weights, mask };
+  return table;
 }
 
 let sum = 0;
-let table: Float32Array = new Float32Array(0);
-const add = (bucket: number): void => {
-  sum += table[bucket]!;
+let current: WeightTable = { keys: new Int32Array(1), weights: new Float32Array(1), mask: 0 };
+const add = (key: number): void => {
+  const { keys, mask } = current;
+  const wanted = key | 0;
+  let slot = wanted & mask;
+  for (let stored = keys[slot]!; stored !== 0; stored = keys[slot]!) {
+    if (stored === wanted) {
+      sum += current.weights[slot]!;
+      return;
+    }
+    slot = (slot + 1) & mask;
+  }
 };
 
-/** The built-in model's score of `text` (already normalised), synchronously: a logistic model over hashed words. */
+/**
+ * The built-in model's score of `text` (already normalised), synchronously: a logistic model over words and
+ * word pairs; a feature outside the trained vocabulary weighs nothing.
+ */
 export function builtInScore(text: string): number {
-  table = loadWeights();
+  current = loadTable();
   sum = 0;
   const count = visitFeatures(text, add);
   if (count === 0) return 0;
@@ -49,8 +83,8 @@ export function builtInScore(text: string): number {
 }
 
 /**
- * The classifier that ships in the package: hashed word and word-pair features and a logistic model trained
- * on public jailbreak and benign prompts (see eval/ in the repository). No network, no native code.
+ * The classifier that ships in the package: word and word-pair features and a logistic model trained on
+ * public jailbreak and benign prompts (see eval/ in the repository). No network, no native code.
  */
 export const builtInClassifier: PromptInjectionClassifier = Object.freeze({
   name: 'built-in',

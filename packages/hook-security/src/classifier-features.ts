@@ -1,17 +1,18 @@
 /*
  * The features of the built-in prompt-injection classifier, shared by the runtime and the training script
- * (eval/train-classifier.ts) so they cannot drift apart. A text becomes a bag of hashed words and word pairs:
- * letters and digits, lower-cased, everything else separates words. Hashing needs no vocabulary file and
- * allocates nothing per word: each word's hash is built character by character.
+ * (eval/train-classifier.ts) so they cannot drift apart. A text becomes a bag of words and word pairs: letters
+ * and digits, lower-cased, everything else separates words; a word of digits only is read as one token, "a
+ * number", so `123` and `0` in an ID or a sum are not features of their own. Each feature is a 32-bit key
+ * built character by character (no allocation per word); the weights file lists the keys of the vocabulary
+ * seen in training, and a key not in it weighs nothing, so an unseen word cannot borrow a weight.
  */
 
-/** Number of hash buckets (a power of two); the weights file holds one weight per bucket. */
-export const FEATURE_BUCKETS = 1 << 16;
-const BUCKET_MASK = FEATURE_BUCKETS - 1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-/** Salt that keeps a word pair's bucket apart from its words' buckets. */
+/** Salt that keeps a word pair's key apart from its words' keys. */
 const PAIR_SALT = 0x9e3779b1;
+/** The key every all-digit word hashes to before mixing (the FNV-1a hash of `#`). */
+const NUMBER_HASH = Math.imul(FNV_OFFSET ^ 0x23, FNV_PRIME) >>> 0;
 
 function isWordCode(code: number): boolean {
   return (
@@ -21,18 +22,24 @@ function isWordCode(code: number): boolean {
   );
 }
 
-function bucketOf(hash: number): number {
-  return (hash ^ (hash >>> 16)) & BUCKET_MASK;
+/** Spreads the bits of a 32-bit hash (murmur3's finaliser); never 0, which the weight table reads as empty. */
+function keyOf(hash: number): number {
+  let mixed = hash;
+  mixed = Math.imul(mixed ^ (mixed >>> 16), 0x85ebca6b);
+  mixed = Math.imul(mixed ^ (mixed >>> 13), 0xc2b2ae35);
+  mixed = (mixed ^ (mixed >>> 16)) >>> 0;
+  return mixed === 0 ? 1 : mixed;
 }
 
 /**
- * Calls `visit` with the bucket of every word and every pair of neighbouring words of `text`, in order;
- * returns how many features it visited. Linear in the length of `text`.
+ * Calls `visit` with the key of every word and every pair of neighbouring words of `text`, in order; returns
+ * how many features it visited. Linear in the length of `text`.
  */
-export function visitFeatures(text: string, visit: (bucket: number) => void): number {
+export function visitFeatures(text: string, visit: (key: number) => void): number {
   let count = 0;
   let hash = FNV_OFFSET;
   let inWord = false;
+  let digitsOnly = true;
   let previous = 0;
   let hasPrevious = false;
   const length = text.length;
@@ -41,20 +48,23 @@ export function visitFeatures(text: string, visit: (bucket: number) => void): nu
     if (code >= 0x41 && code <= 0x5a) code += 0x20;
     if (isWordCode(code)) {
       hash = Math.imul(hash ^ code, FNV_PRIME) >>> 0;
+      if (code > 0x39) digitsOnly = false;
       inWord = true;
       continue;
     }
     if (!inWord) continue;
-    visit(bucketOf(hash));
+    if (digitsOnly) hash = NUMBER_HASH;
+    visit(keyOf(hash));
     count++;
     if (hasPrevious) {
-      visit(bucketOf(Math.imul(previous ^ PAIR_SALT, FNV_PRIME) ^ hash));
+      visit(keyOf(Math.imul(previous ^ PAIR_SALT, FNV_PRIME) ^ hash));
       count++;
     }
     previous = hash;
     hasPrevious = true;
     hash = FNV_OFFSET;
     inWord = false;
+    digitsOnly = true;
   }
   return count;
 }
