@@ -39,7 +39,9 @@ describe('configuration validation', () => {
     });
     expect(error.issues).toContainEqual({
       path: '/tolerance',
-      message: expect.stringMatching(/^is not a known option; the options are id, strictMode, maxInputLength, /),
+      message: expect.stringMatching(
+        /^is not a known option; the options are id, strictMode, maxInputLength, /,
+      ),
     });
     expect(error.message).toContain('Invalid SecurityValidationHook configuration (7 problems)');
   });
