@@ -2,10 +2,12 @@
 // Runs every suite in one process, prints each table as it finishes, and writes RESULTS.md (a full run) or a
 // copy in the temp directory (--quick, used by CI to prove the benchmarks work). Exits non-zero only when a
 // benchmark breaks: goals are reported, never asserted.
+
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startRedisServer } from '@llmspell/testing';
 import { Redis } from 'ioredis';
 import { profileFor } from './harness.mjs';
@@ -20,26 +22,50 @@ const suites = {
   'rate-limit': async () => (await import('./suites/rate-limit.mjs')).rateLimit,
   memory: async () => (await import('./suites/memory.mjs')).memory,
   'price-catalog': async () => (await import('./suites/price-catalog.mjs')).priceCatalog,
+  stream: async () => (await import('./suites/stream.mjs')).stream,
 };
 
 function parseArguments(argv) {
   let quick = false;
   let only;
+  let baseline;
   for (const argument of argv) {
     if (argument === '--') continue;
     if (argument === '--quick') quick = true;
     else if (argument.startsWith('--only='))
       only = argument.slice('--only='.length).split(',').filter(Boolean);
+    else if (argument.startsWith('--baseline=')) baseline = argument.slice('--baseline='.length);
     else
       throw new Error(
-        `Unknown argument '${argument}': use --quick and/or --only=${Object.keys(suites).join(',')}`,
+        `Unknown argument '${argument}': use --quick, --only=${Object.keys(suites).join(',')} and/or --baseline=<checkout>`,
       );
   }
   for (const name of only ?? []) {
     if (!(name in suites))
       throw new Error(`Unknown suite '${name}': choose from ${Object.keys(suites).join(', ')}`);
   }
-  return { quick, only: only ?? Object.keys(suites) };
+  return { quick, only: only ?? Object.keys(suites), baseline };
+}
+
+/**
+ * The packages of an earlier checkout (built: its `packages/<name>/dist`), for suites that measure the previous
+ * implementation beside this one in the same process (`--baseline=<checkout>`).
+ */
+async function loadBaseline(directory) {
+  const root = resolve(directory);
+  const load = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
+  let commit = 'unknown commit';
+  try {
+    commit = execFileSync('git', ['-C', root, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).trim();
+  } catch {
+    // Not a git checkout: the directory alone names it.
+  }
+  return {
+    description: `${root} (${commit})`,
+    core: await load('core'),
+    registry: await load('registry'),
+    executor: await load('executor'),
+  };
 }
 
 async function redisVersion(url) {
@@ -64,7 +90,8 @@ function refreshReadme(block) {
 }
 
 async function main() {
-  const { quick, only } = parseArguments(process.argv.slice(2));
+  const { quick, only, baseline: baselineDirectory } = parseArguments(process.argv.slice(2));
+  const baseline = baselineDirectory === undefined ? undefined : await loadBaseline(baselineDirectory);
   const profile = profileFor(quick);
   const startedAt = performance.now();
   // Always a throwaway server of our own on a free port: never a Redis someone else uses.
@@ -72,10 +99,15 @@ async function main() {
   const sections = [];
   try {
     const machine = describeMachine({ redisVersion: await redisVersion(redis.url) });
+    if (baseline !== undefined) machine.push(['baseline', baseline.description]);
     console.log(machine.map(([label, value]) => `${label}: ${value}`).join('\n'));
     for (const name of only) {
       const suite = await suites[name]();
-      const section = { id: suite.id, title: suite.title, ...(await suite.run({ profile, redis })) };
+      const section = {
+        id: suite.id,
+        title: suite.title,
+        ...(await suite.run({ profile, redis, baseline })),
+      };
       sections.push(section);
       console.log(sectionText(section));
     }
@@ -85,8 +117,12 @@ async function main() {
         .map((value) => value.toFixed(2))
         .join(' / '),
     ]);
-    const partial = only.length !== Object.keys(suites).length;
-    const command = `pnpm bench${quick ? ' --quick' : ''}${partial ? ` --only=${only.join(',')}` : ''}`;
+    // A run against a baseline is a comparison, not the figures of record.
+    const partial = only.length !== Object.keys(suites).length || baseline !== undefined;
+    const command =
+      `pnpm bench${quick ? ' --quick' : ''}` +
+      `${only.length !== Object.keys(suites).length ? ` --only=${only.join(',')}` : ''}` +
+      `${baselineDirectory === undefined ? '' : ` --baseline=${baselineDirectory}`}`;
     const profilingNotes = readFileSync(new URL('./profiling-notes.md', import.meta.url), 'utf8');
     const markdown = resultsMarkdown({
       machine,

@@ -13,6 +13,8 @@ const CONTINUE = HookResult.continue();
 const POINT = HookPoint.BeforeAgentExecution;
 const HOOKABLE_GOAL = 1;
 const TAPABLE_GOAL = 2;
+/** At most 10 % slower than the previous implementation (`--baseline`). */
+const BASELINE_GOAL = 1.1;
 
 // The same no-op bodies everywhere. An llmspell hook must answer a HookResult (the shared `continue`); the
 // peers' handlers answer undefined (for tapable's bail hook anything else would stop the series).
@@ -21,15 +23,15 @@ const handlers = {
   async: { llmspell: async () => CONTINUE, peer: async () => undefined },
 };
 
-async function executorFor(count, kind) {
-  const registry = new HookRegistry();
+async function executorFor(count, kind, modules = { HookRegistry, HookExecutor }) {
+  const registry = new modules.HookRegistry();
   await registry.registerMultiple(
     Array.from({ length: count }, (_, index) => [
       POINT,
       { id: `noop-${index}`, execute: handlers[kind].llmspell },
     ]),
   );
-  return new HookExecutor(registry);
+  return new modules.HookExecutor(registry);
 }
 
 function hookableFor(count, kind) {
@@ -53,7 +55,27 @@ function beforeAfterFor(count, kind) {
   return hook;
 }
 
-async function scenario(count, kind, profile) {
+/** The same scenario on the baseline checkout's own core, registry and executor (`--baseline`). */
+async function baselineSide(count, kind, baseline) {
+  const context = new baseline.core.HookContext({
+    hookPoint: POINT,
+    componentId: baseline.core.componentId('dispatch-bench-agent', 'agent'),
+  });
+  const executor = await executorFor(count, kind, {
+    HookRegistry: baseline.registry.HookRegistry,
+    HookExecutor: baseline.executor.HookExecutor,
+  });
+  const first = await executor.execute(POINT, context);
+  if (first.records.length !== count) throw new Error('The baseline HookExecutor did not run every hook');
+  return {
+    label: 'HookExecutor.execute (baseline)',
+    fn: async () => {
+      await executor.execute(POINT, context);
+    },
+  };
+}
+
+async function scenario(count, kind, profile, baseline) {
   const context = new HookContext({
     hookPoint: POINT,
     componentId: componentId('dispatch-bench-agent', 'agent'),
@@ -99,6 +121,7 @@ async function scenario(count, kind, profile) {
           await beforeAfter('point', operation, context);
         },
       },
+      ...(baseline === undefined ? [] : [await baselineSide(count, kind, baseline)]),
     ],
     profile,
     { batch: true },
@@ -109,13 +132,19 @@ async function scenario(count, kind, profile) {
 export const dispatch = {
   id: 'dispatch',
   title: '1. Dispatch',
-  async run({ profile }) {
+  async run({ profile, baseline }) {
     const rows = [];
     const versusHookable = [];
     const versusTapable = [];
+    const versusBaseline = [];
     for (const kind of ['sync', 'async']) {
       for (const count of [1, 10]) {
-        const [executor, hookable, tapableSide, beforeAfter] = await scenario(count, kind, profile);
+        const [executor, hookable, tapableSide, beforeAfter, previous] = await scenario(
+          count,
+          kind,
+          profile,
+          baseline,
+        );
         const hookableRatio = pairedRatio(executor, hookable);
         const tapableRatio = pairedRatio(executor, tapableSide);
         versusHookable.push({ name: `${count} ${kind}`, ...hookableRatio });
@@ -129,7 +158,13 @@ export const dispatch = {
           formatRatio(hookableRatio),
           formatRatio(tapableRatio),
           formatRatio(pairedRatio(executor, beforeAfter)),
+          ...(previous === undefined
+            ? []
+            : [formatTime(previous.ns), formatRatio(pairedRatio(executor, previous))]),
         ]);
+        if (previous !== undefined) {
+          versusBaseline.push({ name: `${count} ${kind}`, ...pairedRatio(executor, previous) });
+        }
       }
     }
     const worst = (list) => list.reduce((a, b) => (b.ratio > a.ratio ? b : a));
@@ -150,6 +185,7 @@ export const dispatch = {
         '÷ hookable',
         '÷ tapable',
         '÷ before-after-hook',
+        ...(baseline === undefined ? [] : ['baseline', '÷ baseline']),
       ],
       rows,
       goals: [
@@ -163,6 +199,19 @@ export const dispatch = {
           met: worstTapable.ratio <= TAPABLE_GOAL,
           measured: `worst ${worstTapable.ratio.toFixed(2)}× (${worstTapable.name})`,
         },
+        ...(versusBaseline.length === 0
+          ? []
+          : [
+              {
+                text: `HookExecutor within ${BASELINE_GOAL}× of the baseline checkout (sync cases)`,
+                met: versusBaseline
+                  .filter((entry) => entry.name.endsWith('sync') && !entry.name.endsWith('async'))
+                  .every((entry) => entry.ratio <= BASELINE_GOAL),
+                measured: versusBaseline
+                  .map((entry) => `${entry.name} ${entry.ratio.toFixed(2)}×`)
+                  .join(', '),
+              },
+            ]),
       ],
     };
   },

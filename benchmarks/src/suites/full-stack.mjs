@@ -33,10 +33,10 @@ function makeHooks() {
   };
 }
 
-async function agentWith(entries, operation) {
-  const registry = new HookRegistry();
+async function agentWith(entries, operation, modules = { HookRegistry, createAgent }) {
+  const registry = new modules.HookRegistry();
   await registry.registerMultiple(entries);
-  return createAgent({ name: 'stack-bench-agent', registry, execute: operation });
+  return modules.createAgent({ name: 'stack-bench-agent', registry, execute: operation });
 }
 
 /** Distinct questions, so every call misses the cache (and is stored, evicting once the store is full). */
@@ -45,7 +45,7 @@ function questions() {
   return () => ({ text: `Summarise the quarterly report for region ${sequence++} in three sentences.` });
 }
 
-async function run(operationMs, profile, withBreakdown) {
+async function run(operationMs, profile, withBreakdown, baseline) {
   const operation =
     operationMs === 0
       ? async () => answer()
@@ -84,6 +84,21 @@ async function run(operationMs, profile, withBreakdown) {
       sides.push({ label: `${name} only`, agent: await agentWith(own[name], operation) });
     }
   }
+  if (baseline !== undefined) {
+    // The same hooks (this checkout's) around the baseline checkout's registry and createAgent: only the
+    // lifecycle and the dispatch differ. Measured last, so it is left off the sides above.
+    const own = makeHooks();
+    alone.push(own);
+    const previous = await agentWith(
+      [...own.security, ...own['rate limit'], ...own.cache, ...own.cost],
+      operation,
+      {
+        HookRegistry: baseline.registry.HookRegistry,
+        createAgent: baseline.executor.createAgent,
+      },
+    );
+    sides.push({ label: 'guarded agent (baseline)', agent: previous });
+  }
   for (const side of sides) {
     if (side.agent === undefined) continue;
     const next = questions();
@@ -102,12 +117,15 @@ async function run(operationMs, profile, withBreakdown) {
 export const fullStack = {
   id: 'full-stack',
   title: '2. Full-stack overhead',
-  async run({ profile }) {
+  async run({ profile, baseline }) {
     const rows = [];
     const goals = [];
     const breakdown = [];
+    const versusBaseline = [];
     for (const operationMs of [0, 1]) {
-      const [raw, bare, guarded, ...alone] = await run(operationMs, profile, operationMs === 0);
+      const measured = await run(operationMs, profile, operationMs === 0, baseline);
+      const previous = baseline === undefined ? undefined : measured.pop();
+      const [raw, bare, guarded, ...alone] = measured;
       const addedNs = pairedDifference(guarded, bare);
       const percent = (addedNs / bare.ns) * 100;
       rows.push([
@@ -117,7 +135,13 @@ export const fullStack = {
         formatTime(guarded.ns),
         `${(addedNs / 1000).toFixed(1)} µs`,
         operationMs === 0 ? formatRatio(pairedRatio(guarded, bare)) : `${percent.toFixed(2)} %`,
+        ...(previous === undefined
+          ? []
+          : [formatTime(previous.ns), formatRatio(pairedRatio(guarded, previous))]),
       ]);
+      if (previous !== undefined) {
+        versusBaseline.push({ name: `${operationMs} ms`, ...pairedRatio(guarded, previous) });
+      }
       for (const side of alone) {
         breakdown.push([
           side.label,
@@ -149,6 +173,7 @@ export const fullStack = {
         'guarded agent',
         'added per call',
         'guarded ÷ bare',
+        ...(baseline === undefined ? [] : ['guarded, baseline', 'guarded ÷ baseline']),
       ],
       rows,
       extraTables: [
@@ -161,7 +186,18 @@ export const fullStack = {
           rows: breakdown,
         },
       ],
-      goals,
+      goals: [
+        ...goals,
+        ...(versusBaseline.length === 0
+          ? []
+          : [
+              {
+                text: 'guarded agent within 1.1× of the baseline checkout',
+                met: versusBaseline.every((entry) => entry.ratio <= 1.1),
+                measured: versusBaseline.map((entry) => `${entry.name} ${formatRatio(entry)}`).join(', '),
+              },
+            ]),
+      ],
     };
   },
 };

@@ -34,5 +34,28 @@ try {
   if (HookCancelledError.isInstance(error)) console.log(error.reason); // Security violation: SQL injection …
 }
 
-// 4. Read what happened: every hook run is an event, with wildcards in the pattern.
+// 4. Guard a stream as it flows: a chunk hook judges the text before the reader gets it, and the hold-back
+//    keeps a card number split across deltas from leaking half of it.
+await registry.register(HookPoint.AgentStreamChunk, {
+  id: 'card-mask',
+  metadata: () => ({ streamHoldBackChars: 15 }), // a 16-digit number is always judged whole
+  execute: (context) => {
+    const { text } = context.data.chunk as { text: string };
+    const masked = text.replace(/\d{16}/g, '[card]');
+    return masked === text ? HookResult.continue() : HookResult.modified({ chunk: { text: masked } });
+  },
+});
+const writer = createAgent({
+  name: 'writer',
+  registry,
+  events,
+  async *stream() {
+    yield 'Your card 41111111';
+    yield '11111111 is on file.';
+  },
+});
+for await (const delta of writer.stream({ text: 'Which card?' }).textStream) process.stdout.write(delta);
+console.log(); // Your card [card] is on file.
+
+// 5. Read what happened: every hook run is an event, with wildcards in the pattern.
 for (const event of events.query('hook.*')) console.log(event.type, event.payload);

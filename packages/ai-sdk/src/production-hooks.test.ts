@@ -1,9 +1,17 @@
-import { type Hook, HookCancelledError, type HookPoint, HookPoint as Point, Priority } from '@llmspell/core';
+import {
+  approximateTokens,
+  type Hook,
+  HookCancelledError,
+  type HookPoint,
+  HookPoint as Point,
+  Priority,
+} from '@llmspell/core';
 import { CostTrackingHook } from '@llmspell/hook-cost';
 import { RateLimitingHook } from '@llmspell/hook-rate-limit';
 import { CachingHook, MemoryCacheStore } from '@llmspell/hook-redis-cache';
 import { HookRegistry } from '@llmspell/registry';
 import { generateText, streamText, wrapLanguageModel } from 'ai';
+import { MockLanguageModelV3 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { echoModel } from './__fixtures__/models.js';
 import { hooksMiddleware } from './hooks-middleware.js';
@@ -128,6 +136,54 @@ describe('hooksMiddleware with the cost hook', () => {
     expect(totals.costUsd).toBe(0.0045);
   });
 
+  it('charges a stream the caller aborted for its prompt and the text it released, marked as an estimate', async () => {
+    const cost = new CostTrackingHook();
+    const registry = await registryWith([[cost, Priority.Low, lifecycle]]);
+    const released = 'The first part of a long answer';
+    const slow = new MockLanguageModelV3({
+      modelId: 'gpt-4',
+      doStream: async ({ abortSignal }) => ({
+        stream: new ReadableStream({
+          async start(controller) {
+            controller.enqueue({ type: 'stream-start', warnings: [] });
+            controller.enqueue({ type: 'text-start', id: 't1' });
+            controller.enqueue({ type: 'text-delta', id: 't1', delta: released });
+            // The rest never comes before the caller gives up.
+            await new Promise((resolve) => abortSignal?.addEventListener('abort', resolve, { once: true }));
+            controller.error(abortSignal?.reason);
+          },
+        }),
+      }),
+    });
+    const model = wrapLanguageModel({
+      model: slow,
+      middleware: hooksMiddleware({ registry, name: 'writer' }),
+    });
+    const controller = new AbortController();
+    const result = streamText({
+      model,
+      prompt: 'Write me a long essay',
+      abortSignal: controller.signal,
+      onError: () => {},
+    });
+    const reading = (async () => {
+      for await (const delta of result.textStream) {
+        if (delta.length > 0) controller.abort(new Error('the reader went away'));
+      }
+    })();
+    await expect(reading).rejects.toThrow('the reader went away');
+    // Cleanup runs off the reader's path: wait (bounded) until it has charged the call.
+    for (let waited = 0; (await cost.totals('writer')).calls === 0 && waited < 5_000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const input = approximateTokens('Write me a long essay');
+    const output = approximateTokens(released);
+    const totals = await cost.totals('writer');
+    expect(totals).toMatchObject({ calls: 1, inputTokens: input, outputTokens: output });
+    // gpt-4: 30_000_000 / 60_000_000 pico-dollars per input / output token.
+    expect(totals.costPicoUsd).toBe(BigInt(input) * 30_000_000n + BigInt(output) * 60_000_000n);
+  });
+
   it('charges nothing for an answer served from the cache', async () => {
     const cost = new CostTrackingHook();
     const cache = new CachingHook({ store: new MemoryCacheStore() });
@@ -185,6 +241,21 @@ describe('hooksMiddleware with the rate-limit hook', () => {
     controller.abort(new Error('caller gave up'));
     await expect(pending).rejects.toThrow('caller gave up');
     expect((await generateText({ model, prompt: 'admitted again' })).text).toBe('echo: admitted again');
+  });
+
+  it('releases the permit at once when the caller aborts a generate call whose model ignores the abort', async () => {
+    const limiter = new RateLimitingHook({ requestsPerWindow: 100, windowMs: 60_000, maxConcurrent: 1 });
+    const registry = await registryWith([[limiter, Priority.High, lifecycle]]);
+    const deaf = echoModel();
+    deaf.doGenerate = () => new Promise(() => undefined);
+    const model = wrapLanguageModel({ model: deaf, middleware: hooksMiddleware({ registry }) });
+    const controller = new AbortController();
+    const pending = generateText({ model, prompt: 'hangs', abortSignal: controller.signal, maxRetries: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort(new Error('caller gave up'));
+    await expect(pending).rejects.toThrow('caller gave up');
+    deaf.doGenerate = echoModel().doGenerate;
+    expect((await generateText({ model, prompt: 'next' })).text).toBe('echo: next');
   });
 
   it('holds a concurrency permit for the whole stream and releases it when the stream finishes or is cancelled', async () => {

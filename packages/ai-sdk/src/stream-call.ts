@@ -25,35 +25,42 @@ class ModelStreamSource implements StreamSource<StreamPart> {
   readonly #data: () => Record<string, unknown>;
   /** What the reader was sent, rebuilt (text as released): `data.output` at the end. */
   readonly content = new StreamContent();
+  readonly cancelEndsRead = true;
   finish: StreamPart | undefined;
+  /** The latest text-delta part read: passed on as it is when its text is released unchanged. */
+  lastDelta: Extract<StreamPart, { type: 'text-delta' }> | undefined;
 
   constructor(stream: ReadableStream<StreamPart>, data: () => Record<string, unknown>) {
     this.#reader = stream.getReader();
     this.#data = data;
   }
 
-  async read(): Promise<string | { marker: StreamPart } | undefined> {
-    for (;;) {
-      const next = await this.#reader.read();
-      if (next.done) return undefined;
-      const part = next.value;
-      switch (part.type) {
-        case 'text-delta':
-          return part.delta;
-        case 'finish': {
-          this.finish = part;
-          const tokensUsed = tokensUsedOf(part.usage);
-          if (tokensUsed !== undefined) this.#data().tokensUsed = tokensUsed;
-          continue;
-        }
-        case 'error':
-          this.#data().error = part.error;
-          return { marker: part };
-        default:
-          return { marker: part };
-      }
-    }
+  read(): Promise<string | { marker: StreamPart } | undefined> {
+    return this.#reader.read().then(this.#piece);
   }
+
+  readonly #piece = (
+    next: Awaited<ReturnType<ReadableStreamDefaultReader<StreamPart>['read']>>,
+  ): string | { marker: StreamPart } | undefined | Promise<string | { marker: StreamPart } | undefined> => {
+    if (next.done) return undefined;
+    const part = next.value;
+    switch (part.type) {
+      case 'text-delta':
+        this.lastDelta = part;
+        return part.delta;
+      case 'finish': {
+        this.finish = part;
+        const tokensUsed = tokensUsedOf(part.usage);
+        if (tokensUsed !== undefined) this.#data().tokensUsed = tokensUsed;
+        return this.read();
+      }
+      case 'error':
+        this.#data().error = part.error;
+        return { marker: part };
+      default:
+        return { marker: part };
+    }
+  };
 
   cancel(reason: unknown): void {
     // Resolves a pending read at once, whether or not the model honours it.
@@ -84,7 +91,13 @@ class ReaderSink implements StreamSink<StreamPart> {
       id = `llmspell-text-${this.#syntheticTexts++}`;
       this.marker({ type: 'text-start', id });
     }
-    this.send({ type: 'text-delta', id, delta });
+    const original = this.source.lastDelta;
+    // Released as it arrived: the model's own part (with its providerMetadata) goes on unchanged.
+    this.send(
+      original !== undefined && original.delta === delta && original.id === id
+        ? original
+        : { type: 'text-delta', id, delta },
+    );
   }
 
   marker(part: StreamPart): void {

@@ -17,6 +17,8 @@ const STREAM_ONLY_PARTS: ReadonlySet<string> = new Set([
 export class StreamContent {
   readonly #content: ContentPart[] = [];
   readonly #open = new Map<string, TextLike>();
+  /** The text part the latest text delta went to (most deltas follow one another in one part). */
+  #lastText: { id: string; part: TextLike } | undefined;
   /** The usage of the `finish` part; `undefined` until it arrives. */
   usage: Usage | undefined;
   /** The finish reason of the `finish` part; `undefined` until it arrives. */
@@ -30,17 +32,28 @@ export class StreamContent {
     switch (part.type) {
       case 'text-start':
       case 'reasoning-start':
+        if (part.type === 'text-start') this.#lastText = undefined;
         this.#start(part.type === 'text-start' ? 'text' : 'reasoning', part.id, part.providerMetadata);
         break;
-      case 'text-delta':
+      case 'text-delta': {
+        const last = this.#lastText;
+        if (last !== undefined && last.id === part.id) {
+          last.part.text += part.delta;
+          break;
+        }
+        const open = this.#open.get(`text:${part.id}`) ?? this.#start('text', part.id, undefined);
+        open.text += part.delta;
+        this.#lastText = { id: part.id, part: open };
+        break;
+      }
       case 'reasoning-delta': {
-        const kind = part.type === 'text-delta' ? 'text' : 'reasoning';
-        const open = this.#open.get(`${kind}:${part.id}`) ?? this.#start(kind, part.id, undefined);
+        const open = this.#open.get(`reasoning:${part.id}`) ?? this.#start('reasoning', part.id, undefined);
         open.text += part.delta;
         break;
       }
       case 'text-end':
       case 'reasoning-end':
+        if (part.type === 'text-end' && this.#lastText?.id === part.id) this.#lastText = undefined;
         this.#open.delete(`${part.type === 'text-end' ? 'text' : 'reasoning'}:${part.id}`);
         break;
       case 'finish':

@@ -44,5 +44,5 @@ export { emitOperationFinished, emitOperationStarted } from './operation-events.
 export { compilePattern } from './pattern.js';
 export { Priority } from './priority.js';
 export type { TokenEstimate } from './token-estimate.js';
-export { estimateTokens } from './token-estimate.js';
+export { approximateTokens, estimateTokens, estimateUsedTokens } from './token-estimate.js';
 export { coreVersion } from './version.js';

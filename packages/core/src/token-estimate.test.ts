@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateTokens } from './token-estimate.js';
+import { approximateTokens, estimateTokens, estimateUsedTokens } from './token-estimate.js';
 
 describe('estimateTokens', () => {
   it('counts one input token per UTF-8 byte of the input text and the requested maximum output', () => {
@@ -19,5 +19,41 @@ describe('estimateTokens', () => {
     expect(estimateTokens({ input: cyclic, maxTokens: -1 })).toEqual({ input: 0, output: 0 });
     expect(estimateTokens({ maxTokens: Number.NaN })).toEqual({ input: 0, output: 0 });
     expect(estimateTokens({ input: { text: 'ab' }, maxTokens: 1.5 })).toEqual({ input: 2, output: 0 });
+  });
+});
+
+describe('approximateTokens', () => {
+  it('counts about four ASCII characters per token and one token per other character', () => {
+    expect(approximateTokens('')).toBe(0);
+    expect(approximateTokens('abcd')).toBe(1);
+    expect(approximateTokens('abcde')).toBe(2);
+    expect(approximateTokens('日本語')).toBe(3);
+    expect(approximateTokens('ok 👍')).toBe(2);
+  });
+});
+
+describe('estimateUsedTokens', () => {
+  it('estimates the prompt and the released text of a call whose output phase began', () => {
+    const messages = [{ role: 'user', content: [{ type: 'text', text: 'Tell me a long story' }] }];
+    expect(
+      estimateUsedTokens({ input: { text: 'x', messages }, output: { text: 'Once upon a time' } }),
+    ).toEqual({
+      input: 5,
+      output: 4,
+    });
+    expect(estimateUsedTokens({ input: { text: 'hello' }, output: { text: '' } })).toEqual({
+      input: 2,
+      output: 0,
+    });
+  });
+
+  it('answers undefined when nothing was generated, and never throws on a cyclic prompt', () => {
+    expect(estimateUsedTokens({ input: { text: 'hello' } })).toBeUndefined();
+    const cyclic: Record<string, unknown> = { text: 'a' };
+    cyclic.self = cyclic;
+    expect(estimateUsedTokens({ input: { messages: [cyclic] }, output: { text: 'abcd' } })).toEqual({
+      input: 1,
+      output: 1,
+    });
   });
 });

@@ -42,3 +42,54 @@ export function estimateTokens(data: Readonly<Record<string, unknown>>): TokenEs
   const output = isCount(data.maxTokens) ? data.maxTokens : isCount(requested) ? requested : 0;
   return { input: prompt === undefined ? 0 : utf8Bytes(prompt), output };
 }
+
+/**
+ * Tokens in `text` by the usual rule of thumb: about four characters per token for ASCII text, one token per
+ * other character (accented, CJK, emoji). An approximation for charging, not an upper bound.
+ */
+export function approximateTokens(text: string): number {
+  let ascii = 0;
+  let other = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) ascii++;
+    // A surrogate pair is one character.
+    else if (code < 0xdc00 || code > 0xdfff) other++;
+  }
+  return Math.ceil(ascii / 4) + other;
+}
+
+/** The strings of a prompt (message texts, not their keys), at most `depth` levels down, each object once. */
+function promptTokens(value: unknown, depth: number, seen: WeakSet<object>): number {
+  if (typeof value === 'string') return approximateTokens(value);
+  if (depth === 0 || value === null || typeof value !== 'object' || seen.has(value)) return 0;
+  seen.add(value);
+  let total = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) total += promptTokens(item, depth - 1, seen);
+  } else {
+    for (const [key, item] of Object.entries(value)) {
+      // Parts' kinds and roles are not text the model read.
+      if (key !== 'type' && key !== 'role') total += promptTokens(item, depth - 1, seen);
+    }
+  }
+  return total;
+}
+
+/**
+ * What a call that ended without reported usage (a stream aborted or cancelled early) most likely used:
+ * the prompt, which the provider read whole, and the text released before the end (`data.output.text`), by
+ * `approximateTokens`. Undefined when no output phase began (no `data.output.text`): nothing was generated.
+ */
+export function estimateUsedTokens(data: Readonly<Record<string, unknown>>): TokenEstimate | undefined {
+  const output = data.output as { text?: unknown } | null | undefined;
+  if (output === null || typeof output !== 'object' || typeof output.text !== 'string') return undefined;
+  const input = data.input;
+  let prompt: unknown = input;
+  if (input !== null && typeof input === 'object') {
+    const fields = input as { text?: unknown; messages?: unknown };
+    if (Array.isArray(fields.messages)) prompt = fields.messages;
+    else if (typeof fields.text === 'string') prompt = fields.text;
+  }
+  return { input: promptTokens(prompt, 8, new WeakSet()), output: approximateTokens(output.text) };
+}

@@ -14,6 +14,7 @@ export { createAgent } from './runtime/create-agent.js';
 export type { Tool, ToolOptions } from './runtime/create-tool.js';
 export { createTool } from './runtime/create-tool.js';
 export type {
+  AfterDecision,
   AnswerOrigin,
   BeforeDecision,
   LifecyclePoints,

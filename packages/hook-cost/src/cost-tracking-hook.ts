@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   consoleLogger,
+  estimateUsedTokens,
   type Hook,
   type HookContext,
   type HookMetadata,
@@ -33,7 +34,15 @@ export interface CallCost {
   /** The component's total in USD after this call; null when the store could not be reached. */
   totalCost: number | null;
   model: string | null;
+  /**
+   * True when the call's usage is an estimate: a stream that ended early (aborted, cancelled) before the provider
+   * reported usage is charged for its prompt and the text it released (see the README). Absent otherwise.
+   */
+  estimated?: true;
 }
+
+/** Marks a call charged at After, so that a cleanup Error point of the same call does not charge it again. */
+const CHARGED_KEY = 'cost-tracker:charged';
 
 /** A call to price with `hook.price()`. */
 export interface CallToPrice {
@@ -192,7 +201,7 @@ export class CostTrackingHook implements Hook {
         return this.#budgets.enabled ? this.#budgets.admit(context) : HookResult.continue();
       case HookPoint.AgentError:
       case HookPoint.ToolError:
-        return this.#budgets.releaseFailed(context);
+        return this.#chargeEnded(context);
       default:
         return HookResult.continue();
     }
@@ -239,8 +248,24 @@ export class CostTrackingHook implements Hook {
     await this.close();
   }
 
-  async #charge(context: HookContext): Promise<HookResult> {
+  /**
+   * An Error point: a call that ended abnormally. Charged for what the provider reported, or, when it reported
+   * nothing but the call released output (a stream that ended early), for an estimate of that; otherwise its
+   * reservation is released.
+   */
+  async #chargeEnded(context: HookContext): Promise<HookResult> {
+    const { data, state } = context;
+    if (state.has(CHARGED_KEY)) return HookResult.continue();
+    if (readTokens(data.tokensUsed) !== undefined) return this.#charge(context);
+    const estimate = estimateUsedTokens(data);
+    if (estimate === undefined) return this.#budgets.releaseFailed(context);
+    return this.#charge(context, estimate);
+  }
+
+  /** Charges the call for `data.tokensUsed`, or for `estimate` when the provider reported no usage. */
+  async #charge(context: HookContext, estimate?: TokenCounts): Promise<HookResult> {
     const { data } = context;
+    context.state.set(CHARGED_KEY, true);
     const component = context.componentId.name;
     const reservation = this.#budgets.take(context);
     const model = stringField(data.model);
@@ -250,7 +275,7 @@ export class CostTrackingHook implements Hook {
       data.cost = { sessionCost: 0, totalCost: await this.#componentTotalUsd(context), model: model ?? null };
       return HookResult.continue();
     }
-    const tokens = readTokens(data.tokensUsed);
+    const tokens = estimate ?? readTokens(data.tokensUsed);
     if (!tokens) {
       if (reservation) await this.#budgets.release(context, reservation);
       if (data.tokensUsed !== undefined) {
@@ -291,11 +316,24 @@ export class CostTrackingHook implements Hook {
     context.metrics.increment('cost_input_tokens', tokens.input);
     context.metrics.increment('cost_output_tokens', tokens.output);
     if (costPicoUsd !== null) context.metrics.observe('cost_usd', picoToUsd(costPicoUsd));
+    const sessionCost = costPicoUsd === null ? null : picoToUsd(costPicoUsd);
     const cost: CallCost = {
-      sessionCost: costPicoUsd === null ? null : picoToUsd(costPicoUsd),
+      sessionCost,
       totalCost: totals ? picoToUsd(totals.costPicoUsd) : null,
       model: model ?? null,
     };
+    if (estimate !== undefined) {
+      cost.estimated = true;
+      context.metrics.increment('cost_estimated_calls');
+      context.emitEvent('cost.usage_estimated', {
+        component,
+        model: model ?? null,
+        inputTokens: tokens.input,
+        outputTokens: tokens.output,
+        costUsd: sessionCost,
+        estimated: true,
+      });
+    }
     data.cost = cost;
     return HookResult.continue();
   }

@@ -217,3 +217,44 @@ describe('RateLimitingHook abandoned while Redis answers slowly', () => {
     await hook.onUnregister();
   });
 });
+
+describe('RateLimitingHook tokens abandoned while Redis answers slowly', () => {
+  it('gives back tokens its Before reserved after the caller aborted, so the next call is admitted', async () => {
+    const hook = new RateLimitingHook({
+      requestsPerWindow: 1_000,
+      windowMs: 60_000,
+      tokensPerWindow: 1_000,
+      estimateTokens: () => 1_000,
+      redis: server.url,
+      storeTimeoutMs: 2_000,
+      keyPrefix: 'faults:abandoned-tokens:',
+    });
+    const registry = new HookRegistry();
+    for (const point of [
+      HookPoint.BeforeAgentExecution,
+      HookPoint.AfterAgentExecution,
+      HookPoint.AgentError,
+    ]) {
+      await registry.register(point, hook);
+    }
+    const agent = createAgent({
+      name: 'writer',
+      registry,
+      execute: async (input) => ({ text: input.text, tokensUsed: { input: 0, output: 0 } }),
+    });
+    await untilRedisDecides(hook, 5_000);
+
+    server.pause();
+    const controller = new AbortController();
+    const first = agent.execute({ text: 'first' }, { signal: controller.signal });
+    // Its Before waits for Redis; the caller gives up meanwhile, and only then does Redis reserve its tokens.
+    await sleep(50);
+    controller.abort(new Error('caller left'));
+    await expect(first).rejects.toThrow('caller left');
+    server.resume();
+    await sleep(300);
+
+    await expect(agent.execute({ text: 'second' })).resolves.toMatchObject({ text: 'second' });
+    await hook.onUnregister();
+  });
+});

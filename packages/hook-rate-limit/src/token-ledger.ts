@@ -78,6 +78,12 @@ export class TokenLedger {
   ): void {
     const reservation: TokenReservation = { limiterKey, estimate, entry, windowId };
     const { stateKey } = this.#options;
+    // The executor stopped waiting for this hook (its timeout, the caller's abort): its writes no longer reach the
+    // operation, so nothing would ever settle a reservation kept in its state. Give the tokens back now.
+    if (context.abortable && context.signal.aborted) {
+      void this.#apply(context, reservation, -estimate);
+      return;
+    }
     if (this.#options.beforeMayOutliveCall && context.state.get(stateKey) === RELEASED) {
       context.state.delete(stateKey);
       void this.#apply(context, reservation, -estimate);

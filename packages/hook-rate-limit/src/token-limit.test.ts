@@ -75,6 +75,19 @@ describe('RateLimitingHook tokensPerWindow (in process)', () => {
     await hook.onUnregister();
   });
 
+  it('settles a stream that ended early without reported usage to its prompt and released text', async () => {
+    const hook = tokenLimiter({ tokensPerWindow: 1_000 });
+    const op = call(1_000);
+    op.before.data.input = { text: 'x'.repeat(400) };
+    hook.execute(op.before);
+    op.error.data.output = { text: 'y'.repeat(200) };
+    hook.execute(op.error);
+    // 400 / 4 + 200 / 4 = 150 tokens stay counted.
+    expect(hook.execute(call(851).before)).toEqual(EXCEEDED);
+    expect(hook.execute(call(850).before)).toEqual(CONTINUE);
+    await hook.onUnregister();
+  });
+
   it('settles once when both After and an Error point run, and charges nothing for a cached answer', async () => {
     const hook = tokenLimiter({ tokensPerWindow: 1_000 });
     const op = call(500);

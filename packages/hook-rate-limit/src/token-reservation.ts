@@ -1,4 +1,4 @@
-import { estimateTokens, type HookContext, type Logger } from '@llmspell/core';
+import { estimateTokens, estimateUsedTokens, type HookContext, type Logger } from '@llmspell/core';
 import type { WindowEntry } from './window-entry.js';
 
 /** Tokens one admitted call holds from its Before point until After or Error settles them. */
@@ -67,8 +67,9 @@ export function reserveInWindow(entry: WindowEntry, estimate: number, limit: num
 
 /**
  * What a call really used, for its settlement: `data.tokensUsed.input + output` when both are counts; 0 for a
- * cached answer, and at an Error point when nothing was reported (the reservation is released); otherwise
- * undefined (the estimate stands).
+ * cached answer. At an Error point without reported usage: an estimate of the prompt and the released text when
+ * the call produced output (a stream that ended early; `estimateUsedTokens` of core), else 0 (the reservation is
+ * released). At After without usage: undefined (the estimate stands).
  */
 export function settledTokens(data: Readonly<Record<string, unknown>>, failed: boolean): number | undefined {
   const reported = data.tokensUsed as { input?: unknown; output?: unknown } | null | undefined;
@@ -76,6 +77,8 @@ export function settledTokens(data: Readonly<Record<string, unknown>>, failed: b
     const { input = 0, output = 0 } = reported;
     if (isCount(input) && isCount(output)) return input + output;
   }
-  if (data.cached === true || failed) return 0;
-  return undefined;
+  if (data.cached === true) return 0;
+  if (!failed) return undefined;
+  const produced = estimateUsedTokens(data);
+  return produced === undefined ? 0 : produced.input + produced.output;
 }

@@ -88,14 +88,19 @@ export function startOperation<Output>(
 }
 
 /** One call of a component whose operation returns its output at once: the whole lifecycle, through `Operation`. */
-export async function executeComponent<Input, Output>(
+export function executeComponent<Input, Output>(
   parts: ComponentParts<Input, Output>,
   mapping: OutputMapping<Output>,
   execute: (input: Input, context: HookContext) => Promise<Output>,
   input: Input,
   callOptions: ComponentExecuteOptions = {},
 ): Promise<Output> {
-  const operation = startOperation(parts.spec, mapping, input, callOptions);
+  let operation: Operation<Output>;
+  try {
+    operation = startOperation(parts.spec, mapping, input, callOptions);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   return operation.call((target) => {
     const current = operation.data.input as Input;
     if (target === undefined) return execute(current, operation.context);

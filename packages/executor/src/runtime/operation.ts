@@ -71,12 +71,23 @@ export type BeforeDecision<Output> =
   | { type: 'answer'; output: Output }
   | { type: 'redirect'; target: string };
 
+/** What After decided: the call is done (with what it returns), or a hook asked to run the operation again. */
+export type AfterDecision<Output> = { type: 'done'; output: Output } | { type: 'retry' };
+
+const RUN = Object.freeze({ type: 'run' as const });
+const RETRY = Object.freeze({ type: 'retry' as const });
+
 /** Where a streaming call's pieces come from: text to judge, or a marker to pass through in order. */
 export interface StreamSource<Marker> {
   /** The next piece: a string is text, `{ marker }` anything else; `undefined` at the end of the stream. */
   read(): PromiseLike<string | { marker: Marker } | undefined>;
   /** The call ended early: stop producing (fire and forget; a source may ignore it). */
   cancel(reason: unknown): void;
+  /**
+   * True when `cancel()` settles a pending `read()` at once, even if the producer behind it ignores the cancel
+   * (a `ReadableStream` reader does): the lifecycle then cancels on an abort instead of racing every read.
+   */
+  readonly cancelEndsRead?: boolean;
   /** `data.output` once the stream ended (normally or early), given the released text. Default `{ text }`. */
   output?(released: string): unknown;
 }
@@ -128,6 +139,8 @@ export class Operation<Output> {
   #stop: Promise<never> | undefined;
   #rejectStop: ((reason: unknown) => void) | undefined;
   #onAbort: (() => void) | undefined;
+  /** Called once when the call is stopped (the caller aborts, or `interrupt()`), while a stream is read. */
+  #onStop: ((reason: unknown) => void) | undefined;
   #interrupted: { reason: unknown } | undefined;
 
   constructor(
@@ -169,25 +182,35 @@ export class Operation<Output> {
 
   /** Before: runs the point (again after each retry's delay, within its bound) and says what happens next. */
   async before(): Promise<BeforeDecision<Output>> {
-    const { executor, points } = this.#spec;
-    const signal = this.#signal;
-    let outcome: ExecutionOutcome;
-    for (let evaluations = 1; ; evaluations++) {
-      outcome = await executor.dispatch(points.before, this.context);
-      signal?.throwIfAborted();
-      const result = outcome.result;
-      if (result.type !== 'retry') break;
-      if (evaluations >= result.maxAttempts) {
-        throw new HookCancelledError({
-          reason: `hooks still asked to retry after ${evaluations} attempts`,
-          hookPoint: points.before,
-          hookId: decidedBy(outcome),
-        });
-      }
-      await sleep(result.delayMs, signal);
-    }
+    return this.#before(1);
+  }
+
+  // Before and After return without a promise when their hooks answered synchronously: the lifecycle of a call
+  // with sync hooks then awaits only the operation.
+  #before(evaluations: number): BeforeDecision<Output> | Promise<BeforeDecision<Output>> {
+    const outcome = this.#spec.executor.dispatch(this.#spec.points.before, this.context);
+    if (outcome instanceof Promise)
+      return outcome.then((answered) => this.#decideBefore(answered, evaluations));
+    return this.#decideBefore(outcome, evaluations);
+  }
+
+  #decideBefore(
+    outcome: ExecutionOutcome,
+    evaluations: number,
+  ): BeforeDecision<Output> | Promise<BeforeDecision<Output>> {
+    const { points } = this.#spec;
+    this.#signal?.throwIfAborted();
     const decision = outcome.result;
     switch (decision.type) {
+      case 'retry':
+        if (evaluations >= decision.maxAttempts) {
+          throw new HookCancelledError({
+            reason: `hooks still asked to retry after ${evaluations} attempts`,
+            hookPoint: points.before,
+            hookId: decidedBy(outcome),
+          });
+        }
+        return sleep(decision.delayMs, this.#signal).then(() => this.#before(evaluations + 1));
       case 'cancel':
         throw new HookCancelledError({
           reason: decision.reason,
@@ -216,9 +239,9 @@ export class Operation<Output> {
         return { type: 'redirect', target: decision.target };
       case 'fork':
         this.#forks = this.#startForks(decision.operations);
-        return { type: 'run' };
+        return RUN;
       default:
-        return { type: 'run' };
+        return RUN;
     }
   }
 
@@ -235,8 +258,10 @@ export class Operation<Output> {
       this.#attempts++;
       try {
         const output = await this.#untilStopped(invoke());
-        delete this.context.data.error;
-        this.#errorPointRan = undefined;
+        if (this.#errorPointRan !== undefined) {
+          delete this.context.data.error;
+          this.#errorPointRan = undefined;
+        }
         return output;
       } catch (error) {
         signal?.throwIfAborted();
@@ -268,17 +293,29 @@ export class Operation<Output> {
    * After, for an operation that returned `output`: `done` with what the call returns, or `retry` when a hook
    * asked to run the operation again (after its delay, within the bound of the operation's attempts).
    */
-  async after(output: Output): Promise<{ type: 'done'; output: Output } | { type: 'retry' }> {
+  async after(output: Output): Promise<AfterDecision<Output>> {
+    return this.#after(output);
+  }
+
+  #after(output: Output): AfterDecision<Output> | Promise<AfterDecision<Output>> {
+    if (this.#forks !== undefined) return this.#joinForks().then(() => this.#after(output));
     const { executor, points } = this.#spec;
-    const signal = this.#signal;
-    await this.#joinForks();
     const data = this.context.data;
-    const { record, result } = this.#mapping;
+    const record = this.#mapping.record;
     if (record !== undefined) record(output, data);
     else data.output = output;
     this.#afterContext ??= this.context.child(points.after);
-    const outcome = await executor.dispatch(points.after, this.#afterContext);
-    signal?.throwIfAborted();
+    const outcome = executor.dispatch(points.after, this.#afterContext);
+    if (outcome instanceof Promise) return outcome.then((answered) => this.#decideAfter(output, answered));
+    return this.#decideAfter(output, outcome);
+  }
+
+  #decideAfter(
+    output: Output,
+    outcome: ExecutionOutcome,
+  ): AfterDecision<Output> | Promise<AfterDecision<Output>> {
+    const { points } = this.#spec;
+    this.#signal?.throwIfAborted();
     const answer = outcome.result;
     if (answer.type === 'cancel') {
       throw new HookCancelledError({
@@ -288,9 +325,10 @@ export class Operation<Output> {
       });
     }
     if (answer.type === 'retry' && this.#attempts < answer.maxAttempts) {
-      await sleep(answer.delayMs, signal);
-      delete this.context.data.cached;
-      return { type: 'retry' };
+      return sleep(answer.delayMs, this.#signal).then(() => {
+        delete this.context.data.cached;
+        return RETRY;
+      });
     }
     const replaced =
       answer.type === 'replace'
@@ -299,11 +337,12 @@ export class Operation<Output> {
             origin: { type: 'replace' as const, hookPoint: points.after, hookId: decidedBy(outcome) },
           }
         : undefined;
-    const final = this.context.data;
+    const data = this.context.data;
+    const result = this.#mapping.result;
     const returned =
       result !== undefined
-        ? result(output, final, replaced, { hookPoint: points.after, hookId: decidedBy(outcome) })
-        : ((replaced ? replaced.value : final.output) as Output);
+        ? result(output, data, replaced, { hookPoint: points.after, hookId: decidedBy(outcome) })
+        : ((replaced ? replaced.value : data.output) as Output);
     this.#end();
     emitOperationFinished(this.context);
     return { type: 'done', output: returned };
@@ -316,11 +355,13 @@ export class Operation<Output> {
    */
   async call(invoke: (target: string | undefined) => PromiseLike<Output>): Promise<Output> {
     try {
-      const decision = await this.before();
+      let decision = this.#before(1);
+      if (decision instanceof Promise) decision = await decision;
       const target = decision.type === 'redirect' ? decision.target : undefined;
       let output = decision.type === 'answer' ? decision.output : await this.run(() => invoke(target));
       for (;;) {
-        const after = await this.after(output);
+        let after = this.#after(output);
+        if (after instanceof Promise) after = await after;
         if (after.type === 'done') return after.output;
         output = await this.run(() => invoke(target));
       }
@@ -342,12 +383,16 @@ export class Operation<Output> {
     const { executor, points } = this.#spec;
     const signal = this.#signal;
     const guard = new StreamGuard(executor, this.context.child(Points.AgentStreamChunk), sink, signal);
+    // A source whose cancel ends a pending read is cancelled when the call stops; any other is raced against it.
     const stop = this.#stopPromise();
+    const racing = source.cancelEndsRead !== true;
+    if (!racing) this.#onStop = (reason) => source.cancel(reason);
     let reading = true;
     try {
       for (;;) {
-        const piece = await Promise.race([source.read(), stop]);
+        const piece = await (racing ? Promise.race([source.read(), stop]) : source.read());
         this.#throwIfInterrupted();
+        signal?.throwIfAborted();
         if (piece === undefined) break;
         if (typeof piece === 'string') {
           const judged = guard.push(piece);
@@ -362,7 +407,7 @@ export class Operation<Output> {
       const judged = guard.end();
       if (judged !== undefined) await judged;
       this.#throwIfInterrupted();
-      await this.#joinForks();
+      if (this.#forks !== undefined) await this.#joinForks();
       this.context.data.output = source.output ? source.output(guard.released) : { text: guard.released };
       this.#afterContext ??= this.context.child(points.after);
       const outcome = await executor.dispatch(points.after, this.#afterContext);
@@ -390,6 +435,8 @@ export class Operation<Output> {
       this.context.data.output = source.output ? source.output(guard.released) : { text: guard.released };
       await this.fail(error);
       throw error;
+    } finally {
+      this.#onStop = undefined;
     }
   }
 
@@ -400,7 +447,7 @@ export class Operation<Output> {
   interrupt(reason: unknown): void {
     if (this.#interrupted !== undefined || this.#ended) return;
     this.#interrupted = { reason };
-    this.#rejectStop?.(reason);
+    this.#stopWith(reason);
   }
 
   /**
@@ -434,7 +481,7 @@ export class Operation<Output> {
     if (this.#interrupted !== undefined) this.#rejectStop!(this.#interrupted.reason);
     else if (signal?.aborted) this.#rejectStop!(signal.reason);
     else if (signal !== undefined) {
-      this.#onAbort = () => this.#rejectStop!(signal.reason);
+      this.#onAbort = () => this.#stopWith(signal.reason);
       signal.addEventListener('abort', this.#onAbort, { once: true });
     }
     return stop;
@@ -447,14 +494,22 @@ export class Operation<Output> {
     return Promise.race([work, this.#stopPromise()]);
   }
 
+  #stopWith(reason: unknown): void {
+    this.#rejectStop?.(reason);
+    const onStop = this.#onStop;
+    this.#onStop = undefined;
+    onStop?.(reason);
+  }
+
   #throwIfInterrupted(): void {
     if (this.#interrupted !== undefined) throw this.#interrupted.reason;
   }
 
   async #joinForks(): Promise<void> {
-    if (this.#forks === undefined) return;
-    await this.#untilStopped(this.#forks);
+    const forks = this.#forks;
+    if (forks === undefined) return;
     this.#forks = undefined;
+    await this.#untilStopped(forks);
   }
 
   /** The call ended: stop listening to the caller's signal. */
