@@ -1,17 +1,27 @@
 import {
   applyMergePatch,
   describeValue,
+  type EventSink,
   type HookContext,
   type HookPoint,
   HookResult,
   HookTimeoutError,
   LlmspellError,
+  type MetricsRecorder,
 } from '@llmspell/core';
 import type { RegisteredHook } from '@llmspell/registry';
 import { CallSignals } from './call-signals.js';
 import { type CircuitTransition, CLOSED, HALF_OPEN } from './circuit-breaker.js';
 import type { DispatchEnvironment } from './dispatch-environment.js';
-import { DispatchTelemetry } from './dispatch-telemetry.js';
+import {
+  count,
+  emit,
+  eventSink,
+  log,
+  observeDuration,
+  reportTransition,
+  type TelemetryTarget,
+} from './dispatch-telemetry.js';
 import { InvalidHookResultError } from './errors/invalid-hook-result-error.js';
 import type { ExecutionOutcome, HookExecutionRecord } from './execution-outcome.js';
 import type { HookSlot } from './hook-slot.js';
@@ -45,8 +55,11 @@ function toError(value: unknown, hookId: string): Error {
  * in flight; its deadline is watched by the executor's shared watchdog (no timer per call). A hook the run
  * stops waiting for (its timeout, the caller's abort) is cut off from the operation (`HookContext.detach`).
  */
-export class PointRun extends DispatchTelemetry implements Deadline {
+export class PointRun implements Deadline, TelemetryTarget {
   deadlineAtMs = 0;
+  /** Telemetry's sink and recorder, resolved on first use (see `dispatch-telemetry.ts`). */
+  sink: EventSink | undefined | null = null;
+  recorder: MetricsRecorder | undefined | null = null;
   heapIndex = -1;
   readonly records: HookExecutionRecord[] = [];
   /**
@@ -65,14 +78,12 @@ export class PointRun extends DispatchTelemetry implements Deadline {
   #waited = false;
 
   constructor(
-    environment: DispatchEnvironment,
-    point: HookPoint,
-    context: HookContext,
+    readonly environment: DispatchEnvironment,
+    readonly point: HookPoint,
+    readonly context: HookContext,
     readonly hooks: readonly RegisteredHook[],
     readonly slots: readonly HookSlot[],
-  ) {
-    super(environment, point, context);
-  }
+  ) {}
 
   /** Runs the hooks; the outcome when every hook answered synchronously, else a promise of it. */
   start(): ExecutionOutcome | Promise<ExecutionOutcome> {
@@ -142,7 +153,7 @@ export class PointRun extends DispatchTelemetry implements Deadline {
     if (startedAtMs < 0) return slot.lastDurationMs;
     const durationMs = performance.now() - startedAtMs;
     slot.observe(durationMs, false);
-    this.observeDuration(durationMs, slot);
+    observeDuration(this, durationMs, slot);
     return durationMs;
   }
 
@@ -185,7 +196,7 @@ export class PointRun extends DispatchTelemetry implements Deadline {
     const slot = this.slots[this.#index]!;
     const durationMs = performance.now() - this.#callStartedAtMs;
     slot.observe(durationMs, true);
-    this.observeDuration(durationMs, slot);
+    observeDuration(this, durationMs, slot);
     this.#settle(this.#completeSafely(slot, value, durationMs, true));
   }
 
@@ -194,7 +205,7 @@ export class PointRun extends DispatchTelemetry implements Deadline {
     const slot = this.slots[this.#index]!;
     const durationMs = performance.now() - this.#callStartedAtMs;
     slot.observe(durationMs, true);
-    this.observeDuration(durationMs, slot);
+    observeDuration(this, durationMs, slot);
     this.#settle(this.#fail(slot, toError(reason, slot.hookId), durationMs, 'failed'));
   }
 
@@ -261,11 +272,11 @@ export class PointRun extends DispatchTelemetry implements Deadline {
       } else if (breaker.state === HALF_OPEN) {
         transition = breaker.onSuccess();
       }
-      if (transition !== undefined) this.reportTransition(slot, transition);
+      if (transition !== undefined) reportTransition(this, slot, transition);
     }
     this.records.push({ hookId: slot.hookId, result: value, durationMs });
-    this.count('hook_executions', slot);
-    if (this.eventSink() !== undefined) {
+    count(this, 'hook_executions', slot);
+    if (eventSink(this) !== undefined) {
       const payload: Record<string, unknown> = {
         hookId: slot.hookId,
         hookPoint: this.point,
@@ -273,7 +284,7 @@ export class PointRun extends DispatchTelemetry implements Deadline {
         durationMs,
       };
       if (value.type === 'cancel') payload.reason = value.reason;
-      this.emit('hook.executed', payload);
+      emit(this, 'hook.executed', payload);
     }
     switch (value.type) {
       case 'continue':
@@ -294,12 +305,12 @@ export class PointRun extends DispatchTelemetry implements Deadline {
     const why = kind === 'timeout' ? `timed out after ${slot.timeoutMs} ms` : `failed: ${error.message}`;
     const result = slot.failOpen ? CONTINUE : HookResult.cancel(`Hook '${hookId}' ${why}`);
     this.records.push({ hookId, result, durationMs, error });
-    this.count('hook_executions', slot);
+    count(this, 'hook_executions', slot);
     slot.countFailure(kind);
     const failurePolicy = slot.failOpen ? 'open' : 'closed';
     if (kind === 'timeout') {
-      this.count('hook_timeouts', slot);
-      this.emit('hook.timeout', {
+      count(this, 'hook_timeouts', slot);
+      emit(this, 'hook.timeout', {
         hookId,
         hookPoint: this.point,
         timeoutMs: slot.timeoutMs,
@@ -307,8 +318,8 @@ export class PointRun extends DispatchTelemetry implements Deadline {
         durationMs,
       });
     } else {
-      this.count('hook_failures', slot);
-      this.emit('hook.failed', {
+      count(this, 'hook_failures', slot);
+      emit(this, 'hook.failed', {
         hookId,
         hookPoint: this.point,
         error: error.message,
@@ -317,12 +328,12 @@ export class PointRun extends DispatchTelemetry implements Deadline {
         durationMs,
       });
     }
-    this.log('warn', { hookId, hookPoint: this.point, error, failurePolicy }, `Hook '${hookId}' ${why}`);
+    log(this, 'warn', { hookId, hookPoint: this.point, error, failurePolicy }, `Hook '${hookId}' ${why}`);
     // A hook that gives up on a call its caller aborted is not at fault: a caller must not be able to open a
     // circuit every caller shares by aborting its own calls.
     if (!(this.context.abortable && this.context.signal.aborted)) {
       const transition = slot.breaker?.onFailure(performance.now());
-      if (transition !== undefined) this.reportTransition(slot, transition);
+      if (transition !== undefined) reportTransition(this, slot, transition);
     }
     if (slot.failOpen || this.runsAll) return undefined;
     return this.#finish(result);
@@ -333,9 +344,9 @@ export class PointRun extends DispatchTelemetry implements Deadline {
     slot.countSkip();
     const result = slot.failOpen ? slot.skipResult : HookResult.cancel(slot.skipReason);
     this.records.push({ hookId: slot.hookId, result, durationMs: 0 });
-    this.count('hook_skips', slot);
-    if (this.eventSink() !== undefined) {
-      this.emit('hook.skipped', {
+    count(this, 'hook_skips', slot);
+    if (eventSink(this) !== undefined) {
+      emit(this, 'hook.skipped', {
         hookId: slot.hookId,
         hookPoint: this.point,
         reason: 'circuit_open',
@@ -375,7 +386,7 @@ export class PointRun extends DispatchTelemetry implements Deadline {
     const result = HookResult.cancel(reasonText);
     const durationMs = performance.now() - this.#callStartedAtMs;
     this.records.push({ hookId: slot.hookId, result, durationMs, error });
-    this.log('info', { hookId: slot.hookId, hookPoint: this.point }, reasonText);
+    log(this, 'info', { hookId: slot.hookId, hookPoint: this.point }, reasonText);
     return this.#finish(result);
   }
 
