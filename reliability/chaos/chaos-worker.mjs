@@ -7,14 +7,18 @@ import { CostTrackingHook, RedisCostStore } from '@llmspell/hook-cost';
 import { RateLimitingHook } from '@llmspell/hook-rate-limit';
 import { RedisCachingHook } from '@llmspell/hook-redis-cache';
 import { HookRegistry } from '@llmspell/registry';
+import { Cluster } from 'ioredis';
 import { injectionPrompts, repeatedPrompts, uniquePromptTemplates } from './prompts.mjs';
 import { createSecurityHook } from './security-hook.mjs';
 import { settings } from './settings.mjs';
 
 const worker = Number(process.env.CHAOS_WORKER ?? '0');
 const redisUrl = process.env.CHAOS_REDIS_URL;
+const clusterNodes = process.env.CHAOS_CLUSTER_NODES;
 const runId = process.env.CHAOS_RUN_ID ?? 'local';
-if (!redisUrl) throw new Error('CHAOS_REDIS_URL is not set: run this through chaos/run-chaos.mjs');
+if (!redisUrl && !clusterNodes) {
+  throw new Error('CHAOS_REDIS_URL or CHAOS_CLUSTER_NODES is not set: run this through chaos/run-chaos.mjs');
+}
 
 let unhandledRejections = 0;
 let uncaughtExceptions = 0;
@@ -96,8 +100,15 @@ events.subscribe('*', (event) => {
 });
 const metrics = new InMemoryMetrics();
 
+// On a Cluster: one client of this process, shared by the three Redis pieces (each borrows it; the cost store
+// writes over a duplicate of it, as confirmReplicas makes it do). Standalone: each piece opens its own from the URL.
+const cluster = clusterNodes
+  ? new Cluster(JSON.parse(clusterNodes), { enableOfflineQueue: false })
+  : undefined;
+const connection = cluster ?? redisUrl;
+
 const security = createSecurityHook();
-const cache = await RedisCachingHook.create(redisUrl, {
+const cache = await RedisCachingHook.create(connection, {
   commandTimeoutMs: settings.cache.commandTimeoutMs,
   ttlMs: settings.cache.ttlMs,
   keyPrefix: `chaos:${runId}:cache:`,
@@ -106,13 +117,15 @@ const rateLimiter = new RateLimitingHook({
   requestsPerWindow: settings.rateLimit.requestsPerWindow,
   windowMs: settings.rateLimit.windowMs,
   byUser: true,
-  redis: redisUrl,
+  redis: connection,
   storeTimeoutMs: settings.rateLimit.storeTimeoutMs,
   keyPrefix: `chaos:${runId}:ratelimit:`,
 });
-const costStore = new RedisCostStore(redisUrl, {
+const costStore = new RedisCostStore(connection, {
   keyPrefix: `chaos:${runId}:cost:`,
   commandTimeoutMs: settings.cost.commandTimeoutMs,
+  // On a Cluster a failover must not lose a record: each one counts once its master's replica has it.
+  ...(cluster ? { confirmReplicas: settings.cluster.confirmReplicas } : {}),
 });
 const costs = new CostTrackingHook({
   store: costStore,
@@ -222,9 +235,17 @@ async function lane() {
 send({ type: 'ready', worker });
 await Promise.all(Array.from({ length: settings.lanesPerWorker }, lane));
 
+// Records a failover left pending are replayed once their shard confirms writes again (a node that was killed is
+// back as a replica): a process that lives on would get there at its next call; this one waits for it.
+const flushDeadline = now() + settings.flushWithinMs;
+while (costs.pendingRecords > 0 && now() < flushDeadline) {
+  await costs.flush();
+  if (costs.pendingRecords > 0) await sleep(250);
+}
 // Release everything: onUnregister flushes pending cost records and closes the hooks' own Redis clients.
 for (const [point, hook] of registrations) await registry.unregister(point, hook.id);
 await costStore.close();
+cluster?.disconnect();
 
 const snapshot = metrics.snapshot();
 const metric = (name) => snapshot[name]?.count ?? 0;

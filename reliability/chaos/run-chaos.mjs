@@ -1,17 +1,22 @@
-// The chaos soak: starts a redis-server, runs the chaos workers against it, kills Redis for a while and later
-// pauses it (SIGSTOP: a Redis that hangs instead of refusing), then checks what the workers saw and what Redis
-// holds. Prints a summary table, writes reliability/results/RESULTS.md (reliability/RESULTS.md with
-// --update-results), exits 1 when any check fails.
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+// The chaos soak: starts a redis-server (or with --cluster a Redis Cluster), runs the chaos workers against it,
+// kills Redis (a master) for a while and later pauses it (SIGSTOP: a Redis that hangs instead of refusing), then
+// checks what the workers saw and what Redis holds. Prints a summary table, writes reliability/results/RESULTS.md
+// (reliability/RESULTS.md with --update-results), exits 1 when any check fails.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { RedisCostStore } from '@llmspell/hook-cost';
-import { startRedisServer } from '@llmspell/testing';
 import { analyse } from './analyse.mjs';
-import { renderResults, renderTable } from './render-results.mjs';
+import { redisVersion, startClusterTopology, startStandalone } from './redis-topology.mjs';
+import {
+  clusterSectionOf,
+  renderClusterSection,
+  renderResults,
+  renderTable,
+  withClusterSection,
+} from './render-results.mjs';
 import { createSecurityHook } from './security-hook.mjs';
 import { settings } from './settings.mjs';
 
@@ -28,33 +33,11 @@ process.on('unhandledRejection', (reason) => {
   console.error('chaos: unhandled rejection in the orchestrator:', reason);
 });
 
-// Redis with an fsync'ed append-only file: a SIGKILL then loses no acknowledged write, so the cost totals it
-// holds can be checked exactly. startRedisServer() runs this wrapper in place of redis-server; later arguments win.
-const workDirectory = mkdtempSync(join(tmpdir(), 'llmspell-chaos-'));
-const binary = join(workDirectory, 'redis-server-aof');
-const redisBinary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
-writeFileSync(
-  binary,
-  `#!/bin/sh\nexec ${JSON.stringify(redisBinary)} "$@" --appendonly yes --appendfsync always --dir ${JSON.stringify(workDirectory)}\n`,
-);
-chmodSync(binary, 0o755);
-const redisVersion =
-  spawnSync(redisBinary, ['--version'], { encoding: 'utf8' })
-    .stdout?.match(/v=(\S+)/)?.[1]
-    ?.trim() ?? 'unknown';
-
-let redis;
-try {
-  redis = await startRedisServer({ useEnvironment: false, binary });
-} catch (error) {
-  rmSync(workDirectory, { recursive: true, force: true });
-  throw error;
-}
+const onCluster = process.argv.includes('--cluster');
 const runId = `${runStartedAt.toString(36)}`;
-console.log(
-  `chaos: redis-server ${redisVersion} on ${redis.url} (append-only, fsync always); ` +
-    `${settings.workers} workers × ${settings.callsPerWorker} calls`,
-);
+const log = (message) => console.log(`chaos: ${message} at ${done()}/${totalCalls} calls`);
+const topology = await (onCluster ? startClusterTopology : startStandalone)({ runId, log });
+console.log(`chaos: ${topology.description}; ${settings.workers} workers × ${settings.callsPerWorker} calls`);
 
 const totalCalls = settings.workers * settings.callsPerWorker;
 const progress = new Map();
@@ -69,8 +52,8 @@ for (let worker = 0; worker < settings.workers; worker += 1) {
     env: {
       ...process.env,
       CHAOS_WORKER: String(worker),
-      CHAOS_REDIS_URL: redis.url,
       CHAOS_RUN_ID: runId,
+      ...topology.workerEnvironment,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -121,31 +104,11 @@ const waitForProgress = (share) =>
   });
 
 const faults = [];
+let faultError;
 const deadline = setTimeout(() => {
   console.error(`chaos: the soak did not finish within ${maxRunMs / 1000} s; stopping the workers`);
   for (const { child } of workers) child.kill('SIGKILL');
 }, maxRunMs);
-
-async function injectFaults() {
-  await waitForProgress(settings.killAtProgress);
-  const killAt = now();
-  await redis.kill();
-  console.log(`chaos: Redis killed (SIGKILL) at ${done()}/${totalCalls} calls`);
-  await sleep(settings.outageMs);
-  await redis.restart();
-  faults.push({ kind: 'kill', from: killAt, to: now() });
-  console.log(`chaos: Redis restarted after ${Math.round(now() - killAt)} ms`);
-
-  await waitForProgress(settings.pauseAtProgress);
-  const pauseAt = now();
-  redis.pause();
-  console.log(`chaos: Redis paused (SIGSTOP) at ${done()}/${totalCalls} calls`);
-  await sleep(settings.outageMs);
-  redis.resume();
-  faults.push({ kind: 'pause', from: pauseAt, to: now() });
-  console.log(`chaos: Redis resumed (SIGCONT) after ${Math.round(now() - pauseAt)} ms`);
-  tokenBurst = await runTokenBurst();
-}
 
 /** The token-limit burst: fresh processes that start their calls together, against one key. */
 let tokenBurst;
@@ -155,7 +118,7 @@ async function runTokenBurst() {
     const child = spawn(process.execPath, [join(here, 'token-burst-worker.mjs')], {
       env: {
         ...process.env,
-        CHAOS_REDIS_URL: redis.url,
+        ...topology.workerEnvironment,
         CHAOS_RUN_ID: runId,
         CHAOS_BURST_INDEX: String(index),
       },
@@ -190,7 +153,16 @@ async function runTokenBurst() {
   return answers;
 }
 
-const faulting = injectFaults();
+// The token-limit burst runs once the faults are over.
+const faulting = topology
+  .injectFaults({ waitForProgress, faults })
+  .then(async () => {
+    tokenBurst = await runTokenBurst();
+  })
+  .catch((error) => {
+    faultError = error instanceof Error ? error.message : String(error);
+    console.error(`chaos: injecting faults failed: ${faultError}`);
+  });
 const exitWatch = Promise.all(
   workers.map(async (state) => {
     await Promise.race([state.exited, waitForReport(state)]);
@@ -223,26 +195,21 @@ await exitWatch;
 clearTimeout(deadline);
 // Workers that finished early must not leave the fault injector waiting for progress that never comes.
 onProgress();
-// The token burst (after the pause) takes a few seconds more.
-await Promise.race([faulting, sleep(settings.outageMs + 20_000)]);
+// The token burst (after the faults) takes a few seconds more.
+await Promise.race([
+  faulting,
+  sleep((onCluster ? settings.cluster.healthyWithinMs : settings.outageMs) + 20_000),
+]);
 
 // What Redis holds once every worker has flushed and gone.
-const store = new RedisCostStore(redis.url, { keyPrefix: `chaos:${runId}:cost:` });
 let stored;
 let storeError;
 try {
-  stored = {
-    component: await store.totals('component', 'chaos-agent'),
-    users: Object.fromEntries(
-      await Promise.all(settings.users.map(async (user) => [user, await store.totals('user', user)])),
-    ),
-  };
+  stored = await topology.totals();
 } catch (error) {
   storeError = error instanceof Error ? error.message : String(error);
 }
-await store.close();
-await redis.stop();
-rmSync(workDirectory, { recursive: true, force: true });
+await topology.stop();
 
 const securityHook = createSecurityHook();
 const result = analyse({
@@ -262,6 +229,11 @@ const result = analyse({
   orchestratorUnhandled: ownUnhandled,
   refusedOutsideSoak: (text) => securityHook.validate({ text }).length > 0,
 });
+result.checks.push(...topology.extraChecks());
+if (faultError) {
+  result.checks.push({ check: 'fault injection', value: faultError, expected: 'done', pass: false });
+}
+result.passed = result.checks.every((check) => check.pass);
 
 const elapsedMs = Date.now() - runStartedAt;
 console.log('');
@@ -282,13 +254,18 @@ const environment = {
   elapsedMs,
 };
 // The tracked RESULTS.md changes only when asked (`pnpm test:chaos --update-results`); other runs write their
-// figures to the ignored results/ folder, so a run leaves the working tree clean.
+// figures to the ignored results/ folder, so a run leaves the working tree clean. A run replaces its own part of
+// the file (the single server's, or the cluster's section) and keeps the other.
 const update = process.argv.includes('--update-results');
 const resultsPath = update ? join(here, '..', 'RESULTS.md') : join(here, '..', 'results', 'RESULTS.md');
 mkdirSync(dirname(resultsPath), { recursive: true });
-writeFileSync(resultsPath, renderResults({ settings, result, environment }));
+const previous = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '';
+const rendered = onCluster
+  ? withClusterSection(previous, renderClusterSection({ settings, result, environment, topology }))
+  : withClusterSection(renderResults({ settings, result, environment }), clusterSectionOf(previous));
+writeFileSync(resultsPath, rendered);
 console.log(
-  `\nchaos: ${result.passed ? 'PASSED' : 'FAILED'} in ${(elapsedMs / 1000).toFixed(1)} s` +
+  `\nchaos${onCluster ? ' --cluster' : ''}: ${result.passed ? 'PASSED' : 'FAILED'} in ${(elapsedMs / 1000).toFixed(1)} s` +
     `; figures in reliability/${update ? '' : 'results/'}RESULTS.md` +
     (update ? '' : ' (pnpm test:chaos --update-results writes the tracked reliability/RESULTS.md)'),
 );

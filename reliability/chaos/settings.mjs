@@ -23,7 +23,7 @@ export const settings = {
   /** Users the calls are spread over; the rate limit is per (component, user) across all workers. */
   users: ['ann', 'bob', 'cem'],
   rateLimit: { requestsPerWindow: 25, windowMs: 1_000, storeTimeoutMs: 250 },
-  cache: { commandTimeoutMs: 100, ttlMs: 60_000 },
+  cache: { commandTimeoutMs: 100, ttlMs: 300_000 },
   cost: { commandTimeoutMs: 250, model: 'chaos-model', inputPer1k: '0.0015', outputPer1k: '0.002' },
   /**
    * Executor settings: the defaults (1 s hook timeout, the default circuit breaker). The cost hook, the rate
@@ -53,4 +53,21 @@ export const settings = {
   schedulingMarginMs: 500,
   /** How long a worker may take to exit after it reported; longer means an open handle. */
   exitGraceMs: 10_000,
+  /** How long a worker keeps replaying cost records still pending after its last call. */
+  flushWithinMs: 30_000,
+  /** `--cluster`: the Redis Cluster the soak starts, and what its faults wait for. */
+  cluster: {
+    masters: 3,
+    replicasPerMaster: 1,
+    /** `cluster-node-timeout`: how long a master may be silent before its replica takes over. */
+    nodeTimeoutMs: 2_000,
+    /** The cost store's `confirmReplicas`: a record counts once the master's replica has it. */
+    confirmReplicas: 1,
+    /** Cache entries at least this old when their master is killed must still be found after the failover. */
+    cacheSettleMs: 500,
+    /** How long the killed master's replica is cut off before the kill: the writes it then misses are lost. */
+    replicaBehindMs: 500,
+    /** The longest a replica may take to take over (or a restarted node to sync) before the soak gives up. */
+    healthyWithinMs: 30_000,
+  },
 };

@@ -5,6 +5,7 @@
 // 'go' on stdin (sent to every burst process at once), then prints one JSON line and exits by itself.
 import { componentId, HookContext, HookPoint } from '@llmspell/core';
 import { RateLimitingHook } from '@llmspell/hook-rate-limit';
+import { Cluster } from 'ioredis';
 import { settings } from './settings.mjs';
 
 const { tokenBurst } = settings;
@@ -17,12 +18,17 @@ const events = {
     if (event.type === 'rate_limit.store_error') storeErrors += 1;
   },
 };
+// On a Cluster (`--cluster`): a Cluster client of this process, closed at the end; else the hook's own from the URL.
+const clusterNodes = process.env.CHAOS_CLUSTER_NODES;
+const cluster = clusterNodes
+  ? new Cluster(JSON.parse(clusterNodes), { enableOfflineQueue: false })
+  : undefined;
 const hook = new RateLimitingHook({
   requestsPerWindow: 1_000_000,
   tokensPerWindow: tokenBurst.tokensPerWindow,
   windowMs: tokenBurst.windowMs,
   storeTimeoutMs: tokenBurst.storeTimeoutMs,
-  redis: process.env.CHAOS_REDIS_URL,
+  redis: cluster ?? process.env.CHAOS_REDIS_URL,
   keyPrefix: `chaos:${process.env.CHAOS_RUN_ID}:tokens:`,
   estimateTokens: (context) => context.data.estimate,
 });
@@ -71,6 +77,7 @@ const used = await Promise.all(
 );
 const admitted = used.filter((usage) => usage > 0);
 await hook.onUnregister();
+cluster?.disconnect();
 process.stdout.write(
   `${JSON.stringify({
     admitted: admitted.length,

@@ -165,6 +165,43 @@ function foldUnicode(text: MappedText, track: boolean): MappedText {
   return builder.build();
 }
 
+/** Cyrillic and Greek letters that look like Latin ones (NFKC leaves them alone), and their Latin twins. */
+const CONFUSABLE_FROM = 'аеорсухікјѕԁԛԝАВЕКМНОРСТХІЈЅαεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ';
+const CONFUSABLE_TO = 'aeopcyxikjsdqwABEKMHOPCTXIJSaeiknoptuxABEZHIKMNOPTYX';
+const CONFUSABLE_MAP = new Map<number, number>();
+for (let index = 0; index < CONFUSABLE_FROM.length; index++) {
+  CONFUSABLE_MAP.set(CONFUSABLE_FROM.charCodeAt(index), CONFUSABLE_TO.charCodeAt(index));
+}
+/** Control characters that separate words as a space would (`x'\u0000OR\u00001=1`). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job
+export const CONFUSABLE_OR_CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f\u0370-\u03ff\u0400-\u052f]/;
+
+/**
+ * Maps look-alike letters onto Latin and control characters onto spaces, one unit for one unit, so the
+ * original ranges stay as they are.
+ */
+function foldConfusables(text: MappedText): MappedText {
+  const value = text.value;
+  if (!CONFUSABLE_OR_CONTROL.test(value)) return text;
+  let result = '';
+  let copiedTo = 0;
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    const mapped =
+      code < 0x20
+        ? code <= 0x08 || code >= 0x0e
+          ? 0x20
+          : code
+        : code === 0x7f
+          ? 0x20
+          : CONFUSABLE_MAP.get(code);
+    if (mapped === undefined || mapped === code) continue;
+    result += value.slice(copiedTo, index) + String.fromCharCode(mapped);
+    copiedTo = index + 1;
+  }
+  return { value: result + value.slice(copiedTo), start: text.start, end: text.end };
+}
+
 /**
  * Strips SQL comments. `joined` removes block comments and keeps the text of line comments; otherwise block
  * comments and newline-terminated line comments each become one space.
@@ -238,7 +275,7 @@ export function normalizeText(text: string, track = false): NormalizedInput {
     if (!next) break;
     decoded = next;
   }
-  decoded = foldUnicode(decoded, track);
+  decoded = foldConfusables(foldUnicode(decoded, track));
   const value = decoded.value;
   const hasBlockComment = value.includes('/*');
   const hasLineComment = value.includes('--') || value.includes('#');

@@ -1,6 +1,6 @@
 import { check } from 'recheck';
 import { describe, expect, it } from 'vitest';
-import { ENCODED_SEQUENCE, INVISIBLE, NON_ASCII } from './normalize-text.js';
+import { CONFUSABLE_OR_CONTROL, ENCODED_SEQUENCE, INVISIBLE, NON_ASCII } from './normalize-text.js';
 import { PLACEHOLDER, personalDataRules, SEPARATOR_THEN_VALUE } from './personal-data.js';
 import { OVERRIDE_QUALIFIER, promptInjectionRules } from './prompt-injection-rules.js';
 import { sqlInjectionRules } from './sql-injection-rules.js';
@@ -14,6 +14,7 @@ const builtIns: [string, RegExp][] = [
   ['encoded-sequence', ENCODED_SEQUENCE],
   ['invisible-characters', INVISIBLE],
   ['non-ascii', NON_ASCII],
+  ['confusable-or-control', CONFUSABLE_OR_CONTROL],
   ['override-qualifier', OVERRIDE_QUALIFIER],
   ['separator-then-value', SEPARATOR_THEN_VALUE],
   ['secret-placeholder', PLACEHOLDER],

@@ -49,6 +49,7 @@ export interface ResolvedConfig {
   readonly detectors: ResolvedDetectors;
   readonly outputDetectors: ResolvedDetectors;
   readonly rememberedMessages: number;
+  readonly streamHoldBackChars: number;
   readonly toolValidators: ReadonlyMap<string, ValidateFunction>;
   readonly logger: Logger;
 }
@@ -248,6 +249,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
     detectors = {},
     outputDetectors = { sqlInjection: false, promptInjection: true, pii: true },
     rememberedMessages = 1_000,
+    streamHoldBackChars = 512,
     toolSchemas = {},
     logger = silentLogger,
     patternCheckTimeoutMs = 10_000,
@@ -273,6 +275,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
       pii: true,
     }),
     rememberedMessages,
+    streamHoldBackChars,
     toolValidators,
     logger,
   };

@@ -58,6 +58,11 @@ export interface SecurityConfig {
    * turn does not scan them again. Default 1_000.
    */
   rememberedMessages?: number;
+  /**
+   * Characters of a streamed response held back at `AgentStreamChunk` until they are judged with what follows
+   * (declared as the hook's `streamHoldBackChars`). Larger scans less often; at least 256. Default 512.
+   */
+  streamHoldBackChars?: number;
   /** Tool name → JSON Schema its arguments (`data.input`) must match at BeforeToolExecution. Default {}. */
   toolSchemas?: Record<string, JsonSchema>;
   /** pino-compatible logger; every violation is logged at warn. Default: a silent logger. */
@@ -126,6 +131,7 @@ export const securityConfigSchema = {
     detectors: detectorsSchema,
     outputDetectors: detectorsSchema,
     rememberedMessages: { type: 'integer', minimum: 0 },
+    streamHoldBackChars: { type: 'integer', minimum: 256 },
     toolSchemas: { type: 'object', additionalProperties: { type: ['object', 'boolean'] } },
     logger: { logger: true },
     patternCheckTimeoutMs: { type: 'integer', minimum: 1 },

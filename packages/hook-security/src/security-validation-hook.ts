@@ -7,6 +7,15 @@ import {
   Priority,
 } from '@llmspell/core';
 import type { ValidateFunction } from 'ajv';
+import { builtInScore } from './built-in-classifier.js';
+import {
+  messageKey,
+  messageStrings,
+  type PromptMessage,
+  promptMessagesOf,
+  RememberedMessages,
+  userText,
+} from './conversation.js';
 import { MissingInputError } from './errors/missing-input-error.js';
 import {
   type CollectedStrings,
@@ -20,10 +29,18 @@ import {
   totalLength,
   truncateStrings,
 } from './input-strings.js';
+import { normalizeText } from './normalize-text.js';
 import { type ResolvedConfig, type ResolvedPromptInjection, resolveConfig } from './resolve-config.js';
-import { type ScanSettings, sanitizeText, scanText, violationsOf } from './scan-text.js';
+import {
+  BUILT_IN_CLASSIFIER_RULE,
+  type ScanSettings,
+  sanitizeText,
+  scanText,
+  violationsOf,
+} from './scan-text.js';
 import { scoreWithTimeout } from './score-with-timeout.js';
 import type { SecurityConfig } from './security-config.js';
+import { planStreamScan } from './stream-scan.js';
 import { describeViolation, type InvalidToolArguments, type SecurityViolation } from './violations.js';
 
 /** Lenient mode re-truncates and re-sanitizes at most this many times when masks lengthen the input. */
@@ -35,6 +52,10 @@ const WARM_UP_TEXT =
 
 /** The cancel reason for a missing or unreadable input (DESIGN §10). */
 const NO_INPUT_REASON = 'Security violation: no input text found';
+
+/** The longest match a streamed response is guaranteed to be judged whole on (secrets, injection phrases). */
+const STREAM_OVERLAP_CHARS = 128;
+const AGENT_STREAM_CHUNK = 'AgentStreamChunk';
 
 /** Points whose `data.input` is a tool's argument object: every string and key is scanned. */
 const TOOL_INPUT_POINTS: ReadonlySet<string> = new Set([
@@ -76,6 +97,10 @@ export class SecurityValidationHook implements Hook {
   readonly #config: ResolvedConfig;
   readonly #inputSettings: ScanSettings;
   readonly #outputSettings: ScanSettings;
+  /** The output detectors without the classifier: a window of a stream is not a text to classify. */
+  readonly #chunkSettings: ScanSettings;
+  readonly #streamStateKey: string;
+  readonly #remembered: RememberedMessages;
 
   /** Throws `HookConfigError` listing every bad option, including user patterns that could backtrack catastrophically. */
   constructor(config: SecurityConfig = {}) {
@@ -84,6 +109,12 @@ export class SecurityValidationHook implements Hook {
     const { detectors, outputDetectors, blockedPatterns } = this.#config;
     this.#inputSettings = { detectors, blockedPatterns };
     this.#outputSettings = { detectors: outputDetectors, blockedPatterns };
+    const chunkDetectors = outputDetectors.promptInjection
+      ? { ...outputDetectors, promptInjection: { ...outputDetectors.promptInjection, builtIn: false } }
+      : outputDetectors;
+    this.#chunkSettings = { detectors: chunkDetectors, blockedPatterns };
+    this.#streamStateKey = `${this.id}:streamScannedTo`;
+    this.#remembered = new RememberedMessages(this.#config.rememberedMessages);
     // V8 compiles each regular expression on its first use: one scan now moves that cost (several ms with
     // every detector on) from the first user request to start-up.
     const warmUp = { text: WARM_UP_TEXT, note: "It's 50% off at O'Brien's -- see you at 10:30 #team" };
@@ -100,6 +131,7 @@ export class SecurityValidationHook implements Hook {
       tags: ['security'],
       priority: Priority.Highest,
       failurePolicy: 'closed',
+      streamHoldBackChars: this.#config.streamHoldBackChars,
     };
   }
 
@@ -129,6 +161,7 @@ export class SecurityValidationHook implements Hook {
 
   execute(context: HookContext): HookResult | Promise<HookResult> {
     const point = context.hookPoint;
+    if (point === AGENT_STREAM_CHUNK) return this.#judgeChunk(context);
     if (OUTPUT_POINTS.has(point)) {
       const output = context.data.output;
       if (output === undefined || output === null) return HookResult.continue();
@@ -153,6 +186,11 @@ export class SecurityValidationHook implements Hook {
       this.#report(context, [{ type: 'MissingInput', path: '/input' }]);
       return HookResult.cancel(NO_INPUT_REASON);
     }
+    if (!isTool) {
+      const messages = promptMessagesOf(input);
+      if (messages !== undefined)
+        return this.#judgeConversation(context, input as Record<string, unknown>, messages);
+    }
     const tool = point === HookPoint.BeforeToolExecution ? context.componentId.name : '';
     return this.#judge(context, {
       root: 'input',
@@ -163,6 +201,155 @@ export class SecurityValidationHook implements Hook {
       validator: tool === '' ? undefined : this.#config.toolValidators.get(tool),
       tool,
     });
+  }
+
+  /**
+   * A streamed response, scanned incrementally (see `stream-scan.ts`) with `outputDetectors`; the classifier
+   * judges the whole response once, when the stream ends.
+   */
+  #judgeChunk(context: HookContext): HookResult | Promise<HookResult> {
+    const chunk = context.data.chunk as { text?: unknown; final?: unknown } | undefined;
+    if (chunk === null || typeof chunk !== 'object' || typeof chunk.text !== 'string')
+      return HookResult.continue();
+    const output = context.data.output as { text?: unknown } | undefined;
+    const released =
+      output !== null && typeof output === 'object' && typeof output.text === 'string' ? output.text : '';
+    const pending = chunk.text;
+    const final = chunk.final === true;
+    const key = this.#streamStateKey;
+    const scannedTo = (context.state.get(key) as number | undefined) ?? 0;
+    const plan = planStreamScan({
+      released: released.length,
+      pending,
+      final,
+      scannedTo,
+      holdBackChars: this.#config.streamHoldBackChars,
+      overlapChars: STREAM_OVERLAP_CHARS,
+    });
+    if (plan.window === undefined) return HookResult.continue();
+    const window = plan.window;
+    const strings = [{ path: undefined, value: window, isKey: false }];
+    const subject: Subject = {
+      root: 'output',
+      value: window,
+      collected: { strings, overflow: undefined },
+      settings: this.#chunkSettings,
+      limitLength: false,
+      validator: undefined,
+      tool: '',
+    };
+    const evaluation = this.#evaluate(subject, true);
+    const end = released.length + pending.length;
+    context.state.set(key, final ? end : Math.max(scannedTo, end - STREAM_OVERLAP_CHARS));
+    const promptInjection = this.#config.outputDetectors.promptInjection;
+    if (final && promptInjection && (evaluation.violations.length === 0 || !this.#config.strictMode)) {
+      const whole = released + pending;
+      const wholeSubject: Subject = {
+        ...subject,
+        value: whole,
+        collected: { strings: [{ path: undefined, value: whole, isKey: false }], overflow: undefined },
+      };
+      if (promptInjection.builtIn) {
+        if (builtInScore(normalizeText(whole).decoded.value) >= promptInjection.threshold) {
+          evaluation.violations.push({
+            type: 'PromptInjection',
+            technique: 'classifier',
+            pattern: BUILT_IN_CLASSIFIER_RULE,
+            path: '/output',
+            excerpt: whole.slice(0, 60),
+          });
+          evaluation.mustCancel = true;
+        }
+      } else {
+        return this.#classify(promptInjection, wholeSubject, evaluation).then((classified) =>
+          this.#decideChunk(context, pending, plan.offsetInPending, classified),
+        );
+      }
+    }
+    return this.#decideChunk(context, pending, plan.offsetInPending, evaluation);
+  }
+
+  /** Strict: cancel. Lenient: the pending text with the scanned window sanitized. */
+  #decideChunk(context: HookContext, pending: string, offset: number, evaluation: Evaluation): HookResult {
+    const { violations, mustCancel } = evaluation;
+    if (violations.length === 0) return HookResult.continue();
+    this.#report(context, violations);
+    if (this.#config.strictMode || mustCancel) {
+      return HookResult.cancel(`Security violation: ${violations.map(describeViolation).join('; ')}`);
+    }
+    const text = pending.slice(0, offset) + sanitizeText(pending.slice(offset), this.#chunkSettings);
+    return HookResult.modified({ chunk: { text } });
+  }
+
+  /**
+   * A model call's prompt (`data.input = { text, messages }` from the AI SDK middleware): every message is
+   * judged, user messages with `detectors` (each within `maxInputLength`), assistant messages and tool results
+   * with `outputDetectors` (indirect injection), system messages not at all (they are the application's).
+   * Messages judged clean are remembered and not scanned again on the next turn; refused ones are judged
+   * every time they are sent. A plugged classifier is not consulted here; the built-in one is.
+   */
+  #judgeConversation(
+    context: HookContext,
+    input: Record<string, unknown>,
+    messages: readonly unknown[],
+  ): HookResult {
+    const violations: SecurityViolation[] = [];
+    let mustCancel = false;
+    const rewritten: unknown[] = messages.slice();
+    let changed = false;
+    let lastUser = -1;
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index] as PromptMessage | null;
+      if (message === null || typeof message !== 'object' || typeof message.role !== 'string') {
+        violations.push({ type: 'MissingInput', path: `/input/messages/${index}` });
+        mustCancel = true;
+        continue;
+      }
+      if (message.role === 'user') lastUser = index;
+      if (message.role === 'system') continue;
+      const key = messageKey(message);
+      if (this.#remembered.has(key)) continue;
+      const isUser = message.role === 'user';
+      const { strings, overflow, scanned } = messageStrings(message);
+      const subject: Subject = {
+        root: 'input',
+        value: message.content,
+        collected: { strings: scanned.map((position) => strings[position]!), overflow },
+        settings: isUser ? this.#inputSettings : this.#outputSettings,
+        limitLength: isUser,
+        validator: undefined,
+        tool: '',
+      };
+      const evaluation = this.#evaluate(subject, this.#config.strictMode);
+      if (evaluation.violations.length === 0) {
+        this.#remembered.remember(key);
+        continue;
+      }
+      const prefix = `/input/messages/${index}/content`;
+      for (const violation of evaluation.violations) {
+        violations.push(
+          'path' in violation
+            ? { ...violation, path: violation.path.replace(/^\/input/, prefix) }
+            : violation,
+        );
+      }
+      if (evaluation.mustCancel) mustCancel = true;
+      if (this.#config.strictMode || mustCancel) continue;
+      const sanitized = this.#sanitize(subject);
+      const replacement = strings.slice();
+      scanned.forEach((position, order) => {
+        replacement[position] = sanitized[order]!;
+      });
+      rewritten[index] = { ...message, content: replaceStrings(message.content, replacement) };
+      changed = true;
+    }
+    if (violations.length === 0) return HookResult.continue();
+    this.#report(context, violations);
+    if (this.#config.strictMode || mustCancel || !changed) {
+      return HookResult.cancel(`Security violation: ${violations.map(describeViolation).join('; ')}`);
+    }
+    const text = lastUser === -1 ? input.text : userText((rewritten[lastUser] as PromptMessage).content);
+    return HookResult.modified({ input: { messages: rewritten, text } });
   }
 
   #judge(context: HookContext, subject: Subject): HookResult | Promise<HookResult> {

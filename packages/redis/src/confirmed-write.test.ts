@@ -133,6 +133,104 @@ describe('RedisConnection.write with confirmReplicas (WAIT in the same pipeline)
     yours.disconnect();
   });
 
+  it('keeps replies in step after its connection drops mid-WAIT (no resend of half a pipeline)', async () => {
+    const yours = new Redis(master.url); // ioredis defaults: offline queue, resend after a reconnect
+    const connection = new RedisConnection(yours, {
+      name: 'test',
+      commandTimeoutMs: 1_000,
+      confirmReplicas: 1,
+      logger: quiet,
+    });
+    try {
+      expect(await connection.write('add', INCR, ['in-step'], [1])).toBe(1);
+      replica.pause();
+      const cut = connection.write('add', INCR, ['in-step'], [1]).catch((error: Error) => error.message);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The script has answered, WAIT has not: drop every normal connection to the master.
+      await redisCli(master.port, ['CLIENT', 'KILL', 'TYPE', 'normal']);
+      replica.resume();
+      expect(await cut).not.toBe(2);
+      const deadline = Date.now() + 5_000;
+      const answers: unknown[] = [];
+      while (answers.length < 3 && Date.now() < deadline) {
+        // While it reconnects a write fails at once: give the reconnect a turn.
+        const answer = await connection
+          .write('add', INCR, ['in-step'], [1])
+          .catch(() => new Promise((resolve) => setTimeout(resolve, 50)));
+        if (answer !== undefined) answers.push(answer);
+      }
+      console.log('ANSWERS', answers, await cut);
+      // Each answer is this write's own INCRBY result, one more than the last.
+      expect(answers).toHaveLength(3);
+      expect(answers[1]).toBe(Number(answers[0]) + 1);
+      expect(answers[2]).toBe(Number(answers[0]) + 2);
+      expect(String(answers[2])).toBe(await redisCli(master.port, ['GET', 'in-step']));
+    } finally {
+      replica.resume();
+      await connection.close();
+      yours.disconnect();
+    }
+  });
+
+  it('never takes a reply out of step for its own: the write fails and the connection is made again', async () => {
+    const real = new Redis(master.url);
+    let scramble = true;
+    let reconnects = 0;
+    // A client whose first confirmed write gets replies that belong to other commands (a WAIT that says 1).
+    const client: Redis = new Proxy(real, {
+      get(target, property) {
+        if (property === 'duplicate') return () => client;
+        if (property === 'disconnect') {
+          return (reconnect?: boolean) => {
+            reconnects += 1;
+            target.disconnect(reconnect);
+          };
+        }
+        if (property === 'pipeline') {
+          return (commands: unknown[][]) => ({
+            exec: async () => {
+              const replies = await target.pipeline(commands).exec();
+              if (scramble && replies) {
+                scramble = false;
+                return [replies[0], [null, 1], [null, 'OK']];
+              }
+              return replies;
+            },
+          });
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const connection = new RedisConnection(client, {
+      name: 'test',
+      commandTimeoutMs: 1_000,
+      confirmReplicas: 1,
+      logger: quiet,
+    });
+    try {
+      replica.pause();
+      const scrambled = await connection
+        .write('add', INCR, ['scrambled'], [1])
+        .catch((error: Error) => error);
+      replica.resume();
+      expect((scrambled as Error).message).toMatch(/out of step/);
+      expect(reconnects).toBe(1);
+      const deadline = Date.now() + 5_000;
+      let answer: unknown;
+      while (answer === undefined && Date.now() < deadline) {
+        answer = await connection
+          .write('add', INCR, ['scrambled'], [1])
+          .catch(() => new Promise((resolve) => setTimeout(resolve, 50)));
+      }
+      expect(answer).toBe(2);
+    } finally {
+      replica.resume();
+      await connection.close();
+      real.disconnect();
+    }
+  });
+
   it('is a plain script without confirmReplicas, and refuses a client without pipeline()', async () => {
     const connection = new RedisConnection(master.url, { name: 'test', commandTimeoutMs: 2_000 });
     try {

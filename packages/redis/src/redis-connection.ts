@@ -32,7 +32,8 @@ export interface RedisConnectionOptions {
   /**
    * Replicas that must have a `write()` before it counts (Redis `WAIT`, sent in one pipeline with the write, given
    * half of `commandTimeoutMs`). WAIT holds up the connection it is sent on, so a client you pass is duplicated
-   * (`client.duplicate()`, closed with the connection) and your own commands never wait behind it.
+   * (`client.duplicate()`, set up like a client created here, closed with the connection) and your own commands
+   * never wait behind it.
    * Default 0: the master's answer is enough, and a write it acknowledged just before it died can be lost when a
    * replica takes over.
    */
@@ -98,6 +99,27 @@ export function createRedisClient(
 }
 
 /**
+ * A copy of a client you passed, for confirmed writes: its options, but no offline queue and nothing resent after
+ * a reconnect, as a client created here. ioredis resends a pipeline's unanswered commands without writing them
+ * all to the socket, after which every reply on that connection goes to the wrong command.
+ */
+function duplicateForWrites(client: RedisClient, duplicate: (...args: unknown[]) => unknown): RedisClient {
+  const noResend = { autoResendUnfulfilledCommands: false };
+  if (client.isCluster) {
+    const { redisOptions } = (client as { options?: { redisOptions?: object } }).options ?? {};
+    return duplicate.call(client, [], {
+      enableOfflineQueue: false,
+      redisOptions: { ...redisOptions, ...noResend },
+    }) as RedisClient;
+  }
+  return duplicate.call(client, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    ...noResend,
+  }) as RedisClient;
+}
+
+/**
  * One Redis connection of a llmspell piece: it owns the client it created from a URL or options (and closes it)
  * and borrows yours (never closed). Every step — a command or a script, waiting for a connection included —
  * ends within `commandTimeoutMs`; an owned client queues nothing while disconnected and reconnects in the
@@ -120,6 +142,8 @@ export class RedisConnection {
   /** `WAIT`'s own timeout: half the deadline, so the server answers "not confirmed" before the client gives up. */
   readonly #confirmWaitMs: number;
   #lastCause: string | undefined;
+  /** Confirmed-write pipelines sent, for their `ECHO` tokens. */
+  #pipelines = 0;
   #failedSinceReady = false;
   #readyWait: Promise<void> | undefined;
   #closed = false;
@@ -134,7 +158,10 @@ export class RedisConnection {
     this.#log = new ThrottledLog(logger, logIntervalMs);
     if (isRedisClient(input) && confirmReplicas > 0) {
       // WAIT blocks the connection it is sent on: your other commands must not queue behind it.
-      const { duplicate, pipeline } = input as { duplicate?: () => unknown; pipeline?: unknown };
+      const { duplicate, pipeline } = input as {
+        duplicate?: (...args: unknown[]) => unknown;
+        pipeline?: unknown;
+      };
       if (typeof duplicate !== 'function' || typeof pipeline !== 'function') {
         throw new HookConfigError(name, [
           {
@@ -143,7 +170,7 @@ export class RedisConnection {
           },
         ]);
       }
-      this.client = duplicate.call(input) as RedisClient;
+      this.client = duplicateForWrites(input, duplicate);
       this.ownsClient = true;
     } else if (isRedisClient(input)) {
       this.client = input;
@@ -332,20 +359,34 @@ export class RedisConnection {
     return result;
   }
 
-  /** The script (`[evalsha, sha]` or `[eval, source]`) and `WAIT`, in one pipeline: [[error, reply], [error, replicas]]. */
+  /**
+   * The script (`[evalsha, sha]` or `[eval, source]`), `WAIT` and an `ECHO` of a token of this pipeline, in one
+   * pipeline: [[error, reply], [error, replicas]]. The token proves the replies are this pipeline's own: after some
+   * reconnects ioredis matches a connection's replies to the wrong commands, and a WAIT reply of another write must
+   * never confirm this one. Out of step, the connection is dropped and made again, and the write fails.
+   */
   async #scriptAndWait(
     [command, body]: [string, string],
     keys: string[],
     args: (string | number)[],
   ): Promise<[[Error | null, unknown], [Error | null, unknown]]> {
+    const token = `llmspell:${++this.#pipelines}`;
     const replies = await this.client
       .pipeline([
         [command, body, keys.length, ...keys, ...args],
         ['wait', this.#confirmReplicas, this.#confirmWaitMs],
+        ['echo', token],
       ])
       .exec();
-    if (replies?.length !== 2) throw new Error('Redis discarded the pipeline of a confirmed write');
-    return replies as [[Error | null, unknown], [Error | null, unknown]];
+    if (replies?.length !== 3) throw new Error('Redis discarded the pipeline of a confirmed write');
+    const [echoError, echo] = replies[2]!;
+    // Without the token back, nothing in this answer can be trusted to be this write's.
+    if (echoError) throw echoError;
+    if (echo !== token) {
+      this.client.disconnect(true);
+      throw new Error('Redis replies came out of step with the commands; reconnecting');
+    }
+    return [replies[0]!, replies[1]!];
   }
 
   /** Asks a Cluster client to reload its slot map; resolves when it did (or at once for a single server). */

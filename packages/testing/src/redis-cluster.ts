@@ -18,7 +18,7 @@ export interface RedisClusterHandle {
   shardOf(key: string): Promise<{ master: RedisServerHandle; replicas: RedisServerHandle[] }>;
   /**
    * Waits until every live node reports `cluster_state:ok` with all 16384 slots served by live masters (after a
-   * kill: until a replica took over) and every replica is in sync. Not while a node is paused.
+   * kill or while a node is paused: until a replica took over) and every replica is in sync.
    */
   waitUntilHealthy(timeoutMs?: number): Promise<void>;
   /** Stops every node (by pid) and removes the nodes files. Idempotent. */
@@ -166,7 +166,8 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
   const byPort = new Map(nodes.map((node) => [node.port, node]));
   const liveNodes = async () => {
     const live: RedisServerHandle[] = [];
-    for (const node of nodes) if (node.pid !== undefined) live.push(node);
+    // A paused node would not answer: it counts as down.
+    for (const node of nodes) if (node.pid !== undefined && !node.paused) live.push(node);
     return live;
   };
   const topology = async () => {

@@ -12,6 +12,8 @@ export interface RedisServerHandle {
   readonly port: number;
   /** True when the handle wraps `REDIS_URL`: it cannot be stopped, killed or paused. */
   readonly external: boolean;
+  /** True between `pause()` and `resume()` (or a stop). */
+  readonly paused: boolean;
   /** Stops the server (SIGTERM, then SIGKILL) and waits for its exit. Idempotent. */
   stop(): Promise<void>;
   /** Kills the server at once (SIGKILL), as a crash would, and waits for its exit. */
@@ -118,6 +120,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
       host: parsed.hostname,
       port: Number(parsed.port || 6379),
       external: true,
+      paused: false,
       stop: async () => {},
       kill: async () => external(),
       restart: async () => external(),
@@ -133,6 +136,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   const host = '127.0.0.1';
   const port = options.port ?? (await freePort());
   let child: ChildProcess | undefined;
+  let paused = false;
 
   const launch = async () => {
     child = spawn(
@@ -149,6 +153,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   const terminate = async (signal: NodeJS.Signals) => {
     const running = child;
     child = undefined;
+    paused = false;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = once(running, 'exit');
     running.kill('SIGCONT');
@@ -167,6 +172,9 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     host,
     port,
     external: false,
+    get paused() {
+      return paused;
+    },
     stop: () => terminate('SIGTERM'),
     kill: () => terminate('SIGKILL'),
     restart: async () => {
@@ -174,10 +182,11 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
       await launch();
     },
     pause: () => {
-      child?.kill('SIGSTOP');
+      if (child?.kill('SIGSTOP')) paused = true;
     },
     resume: () => {
       child?.kill('SIGCONT');
+      paused = false;
     },
   };
 }

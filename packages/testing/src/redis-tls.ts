@@ -111,6 +111,9 @@ export async function startRedisTlsServer(): Promise<RedisTlsServerHandle> {
     get pid() {
       return server.pid;
     },
+    get paused() {
+      return server.paused;
+    },
     kill: () => server.kill(),
     restart: () => server.restart(),
     pause: () => server.pause(),

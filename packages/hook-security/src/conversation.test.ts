@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { messageKey, messageStrings, RememberedMessages } from './conversation.js';
+
+describe('remembered clean messages', () => {
+  it('keeps at most capacity keys and evicts the least recently seen', () => {
+    const remembered = new RememberedMessages(2);
+    remembered.remember('a');
+    remembered.remember('b');
+    expect(remembered.has('a')).toBe(true);
+    remembered.remember('c');
+    expect(remembered.has('b')).toBe(false);
+    expect(remembered.has('a')).toBe(true);
+    expect(remembered.has('c')).toBe(true);
+  });
+
+  it('remembers nothing with capacity 0', () => {
+    const remembered = new RememberedMessages(0);
+    remembered.remember('a');
+    expect(remembered.has('a')).toBe(false);
+  });
+
+  it('tells messages apart by role and content', () => {
+    const content = [{ type: 'text', text: 'hello' }];
+    expect(messageKey({ role: 'user', content })).not.toBe(messageKey({ role: 'assistant', content }));
+    expect(messageKey({ role: 'user', content })).toBe(messageKey({ role: 'user', content: [...content] }));
+  });
+
+  it('scans text, tool inputs and tool results but not file bytes or keys', () => {
+    const { strings, scanned } = messageStrings({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'look at this' },
+        { type: 'file', mediaType: 'image/png', data: 'iVBORw0KGgo' },
+      ],
+    });
+    expect(scanned.map((index) => strings[index]!.value)).toEqual(['text', 'look at this']);
+  });
+});

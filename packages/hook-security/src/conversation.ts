@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { type CollectedStrings, collectAllStrings, type InputString, isContainer } from './input-strings.js';
+
+/** One message of a prompt as the AI SDK's `hooksMiddleware` puts it in `data.input.messages`. */
+export interface PromptMessage {
+  readonly role: string;
+  readonly content: unknown;
+}
+
+/** `data.input` of a model call through `hooksMiddleware`: `{ text, messages }`. */
+export function promptMessagesOf(input: unknown): readonly unknown[] | undefined {
+  if (!isContainer(input) || Array.isArray(input)) return undefined;
+  const messages = (input as { messages?: unknown }).messages;
+  return Array.isArray(messages) ? messages : undefined;
+}
+
+/** The strings of a message's content, and which of them are scanned: file data (base64) and keys are not. */
+export interface MessageStrings extends CollectedStrings {
+  readonly scanned: readonly number[];
+}
+
+function isFilePart(content: unknown, index: string | number): boolean {
+  if (!Array.isArray(content)) return false;
+  const part = content[index as number] as { type?: unknown } | undefined;
+  return part !== null && typeof part === 'object' && (part.type === 'file' || part.type === 'image');
+}
+
+/** Every string of `message.content` (in walk order), with the indices of those the hook judges. */
+export function messageStrings(message: PromptMessage): MessageStrings {
+  const collected = collectAllStrings(message.content);
+  const scanned: number[] = [];
+  collected.strings.forEach((entry: InputString, index) => {
+    if (entry.isKey) return;
+    let top = entry.path;
+    while (top?.parent !== undefined) top = top.parent;
+    if (top !== undefined && isFilePart(message.content, top.key)) return;
+    scanned.push(index);
+  });
+  return { ...collected, scanned };
+}
+
+/** A message's identity for the memory of clean messages: its role and content, hashed. */
+export function messageKey(message: PromptMessage): string {
+  return createHash('sha256')
+    .update(message.role)
+    .update('\u0000')
+    .update(JSON.stringify(message.content) ?? '')
+    .digest('base64');
+}
+
+/** The last `capacity` messages judged clean (least recently seen evicted first). */
+export class RememberedMessages {
+  readonly #keys = new Map<string, true>();
+
+  constructor(readonly capacity: number) {}
+
+  has(key: string): boolean {
+    if (!this.#keys.has(key)) return false;
+    this.#keys.delete(key);
+    this.#keys.set(key, true);
+    return true;
+  }
+
+  remember(key: string): void {
+    if (this.capacity === 0) return;
+    this.#keys.delete(key);
+    this.#keys.set(key, true);
+    if (this.#keys.size > this.capacity) this.#keys.delete(this.#keys.keys().next().value as string);
+  }
+}
+
+/** The text of a user message's text parts, joined as the middleware joins them for `data.input.text`. */
+export function userText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
+  for (const part of content) {
+    const candidate = part as { type?: unknown; text?: unknown };
+    if (candidate?.type === 'text' && typeof candidate.text === 'string')
+      text += text === '' ? candidate.text : `\n${candidate.text}`;
+  }
+  return text;
+}
