@@ -23,6 +23,7 @@ const suites = {
   memory: async () => (await import('./suites/memory.mjs')).memory,
   'price-catalog': async () => (await import('./suites/price-catalog.mjs')).priceCatalog,
   stream: async () => (await import('./suites/stream.mjs')).stream,
+  'redis-cluster': async () => (await import('./suites/redis-cluster.mjs')).redisCluster,
 };
 
 function parseArguments(argv) {

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadCategory } from './load-data.mjs';
 import { isTraining } from './split.mjs';
+import { nonPayloadReason } from './sqli-non-payloads.mjs';
 
 const moduleFlag = process.argv.indexOf('--module');
 const modulePath =
@@ -63,6 +64,13 @@ const heldBack = (text) => !isTraining(text);
 
 const rows = [
   ['sqli (longer than 5 characters)', 'detected', strict, texts('sqli', (text) => text.length > 5), isSql],
+  [
+    'sqli (longer than 5 characters, without the non-payloads of SQLI-NON-PAYLOADS.md)',
+    'detected',
+    strict,
+    texts('sqli', (text) => text.length > 5 && nonPayloadReason(text) === undefined),
+    isSql,
+  ],
   ['sqli (all)', 'detected', strict, texts('sqli'), isSql],
   ['benign (SQL-ish words), SQL detector', 'flagged', strict, texts('benign'), isSql],
   ['benign (SQL-ish words), any detector', 'flagged', strict, texts('benign'), isAny],

@@ -216,6 +216,8 @@ function stripComments(text: MappedText, joined: boolean, track: boolean): Mappe
   // The next newline at or after `position`; found with one indexOf per newline, so the pass stays linear.
   let newline = joined ? -1 : value.indexOf('\n');
   let close = value.indexOf('*/');
+  // Where the text ends without its trailing whitespace.
+  const contentEnd = value.trimEnd().length;
   while (position < value.length) {
     const code = value.charCodeAt(position);
     if (code === 0x2f /* / */ && value.charCodeAt(position + 1) === 0x2a /* * */) {
@@ -232,9 +234,11 @@ function stripComments(text: MappedText, joined: boolean, track: boolean): Mappe
       // The first `*/` after this comment start; reused while it lies ahead, so the pass stays linear
       // even for many unterminated `/*`.
       if (close !== -1 && close < position + 2) close = value.indexOf('*/', position + 2);
-      // An unterminated comment is left in place so that nothing after it escapes the scan.
+      // An unterminated comment is left in place so that nothing after it escapes the scan, unless only
+      // whitespace follows it (` or 1/*`): then it hides nothing and cuts off the rest of the query.
+      const unterminated = close === -1 && position + 2 < contentEnd;
       const end = close === -1 ? position + 2 : close + 2;
-      builder.replace(text, close === -1 ? '/*' : blockReplacement, position, end);
+      builder.replace(text, unterminated ? '/*' : blockReplacement, position, end);
       position = copiedTo = end;
       continue;
     }

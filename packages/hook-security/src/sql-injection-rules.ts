@@ -148,6 +148,10 @@ export const sqlInjectionRules: readonly PatternRule<SqlInjectionTechnique>[] = 
     form: 'decoded',
     breaksOut: true,
   }),
+  // --sp_password: SQL Server leaves a statement holding this word out of its trace log.
+  rule('sql-log-evasion', 'comment-truncation', /--\s*sp_password\b/gi, { form: 'decoded' }),
+  // 1/*!1111'*/   /*!50000union*/: MySQL runs the body of a versioned comment; only injections hide SQL there.
+  rule('sql-executable-comment', 'obfuscation', /\/\*!\d/g, { form: 'decoded' }),
   // and SLEEP(5)   (select(sleep(5)))   or benchmark(5000000,md5(1)): only after an operator, so that
   // `time.sleep(5)` and `await sleep(1000)` pass.
   rule(

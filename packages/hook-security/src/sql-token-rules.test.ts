@@ -25,6 +25,13 @@ describe('SQL injection judged from tokens', () => {
     ['a COPY from a file', "copy myfile from '/etc/passwd';"],
     ['a hex-encoded statement', '0x77616974666F722064656C61792027303A303A313027'],
     ['a system variable', 'PRINT @@version'],
+    ['a boolean left for the application to finish', "admin' or '"],
+    ['a dangling boolean after an encoded quote', '&apos;%20OR'],
+    ['a boolean value cut off by a trailing comment', ' or 1/*'],
+    ['a boolean value before a commented-out quote', " or 1 --'"],
+    ['a string spliced in by concatenation', "1'||'asd'||'"],
+    ['a MySQL versioned comment', "1/*!1111'*/"],
+    ['a statement hidden from the SQL Server trace log', "x'--sp_password"],
   ])('finds %s', (_family, text) => {
     expect(isSql(text), text).toBe(true);
   });
@@ -39,6 +46,11 @@ describe('SQL injection judged from tokens', () => {
     "She said, 'or else!' and left.",
     "It's 50% off at O'Brien's -- see you at 10:30",
     'Select one from the menu and grant access to the team.',
+    "Translate 'and' and 'or'",
+    "Reply 'yes' or 'no' or '",
+    'See the notes in docs/* or 1/*',
+    'He said "stop" and answered just like a pro would.',
+    'The glob src/**/*.ts or lib/*',
   ])('leaves plain English alone: %s', (text) => {
     expect(isSql(text), text).toBe(false);
   });

@@ -187,6 +187,8 @@ const RULES = {
   quoteOperator: { name: 'sql-token-quote-operator', label: 'tautology' },
   systemVariable: { name: 'sql-token-system-variable', label: 'error-based' },
   hexPayload: { name: 'sql-token-hex-payload', label: 'obfuscation' },
+  dangling: { name: 'sql-token-dangling-boolean', label: 'tautology' },
+  concatenation: { name: 'sql-token-concatenation', label: 'obfuscation' },
 } as const satisfies Record<string, Rule>;
 
 class TokenView {
@@ -202,6 +204,19 @@ class TokenView {
 
   isEnd(index: number): boolean {
     return index >= this.tokens.count || this.tokens.text[index] === ';';
+  }
+
+  /**
+   * The end of the value, or a lone quote that ends it: the payload leaves a string open for the
+   * application's own closing quote (`admin' or '`, ` or 1 --'`).
+   */
+  isTail(index: number): boolean {
+    return this.isEnd(index) || (this.kind(index) === TokenKind.Quote && this.isEnd(index + 1));
+  }
+
+  /** The token at `index` touches the one before it, or starts the text: `admin'`, not `the 'word'`. */
+  isGlued(index: number): boolean {
+    return index === 0 || this.tokens.start[index] === this.tokens.end[index - 1];
   }
 
   /** A name a query could use: a word that is not English filler, or a dotted/underscored identifier. */
@@ -328,7 +343,12 @@ function tautologyEvidence(view: TokenView, index: number): boolean {
     const word = view.word(probe);
     if (kind === TokenKind.Number || (kind === TokenKind.Operator && EVIDENCE_OPERATORS.has(word)))
       return true;
-    if (word === 'true' || word === 'false' || word === 'like' || word === 'rlike' || word === 'regexp')
+    if (word === 'true' || word === 'false') return true;
+    // `like '%'`, not "answer it just like BetterDAN would".
+    if (
+      (word === 'like' || word === 'rlike' || word === 'regexp') &&
+      (view.kind(probe + 1) === TokenKind.Quote || view.kind(probe + 1) === TokenKind.Number)
+    )
       return true;
     if ((word === 'in' || word === 'exists') && view.word(probe + 1) === '(') return true;
     if (word === 'is' && (view.word(probe + 1) === 'null' || view.word(probe + 1) === 'not')) return true;
@@ -512,12 +532,17 @@ export function scanSqlTokens(
       const following = view.word(position);
       if (BOOLEAN.has(following)) {
         if (tautologyEvidence(view, position + 1)) report(RULES.tautology, index, position + 3);
+        else if (view.isGlued(index) && view.isTail(position + 1)) {
+          // admin' or '   ' OR   ' or "   : the rest of the condition is the application's.
+          report(RULES.dangling, index, position + 2);
+        } else if (following === '||' && view.isGlued(index) && view.kind(position + 1) === TokenKind.Quote) {
+          // 1'||'asd'||'   : a string of the payload's own spliced into the application's.
+          report(RULES.concatenation, index, position + 2);
+        }
       } else if (following === 'group' && view.word(position + 1) === 'by') {
         if (view.word(position + 3) === 'having' || view.kind(position + 2) === TokenKind.Number) {
           report(RULES.having, index, position + 3);
         }
-      } else if (index === 0 && BOOLEAN.has(view.word(index + 1)) && view.isEnd(index + 2)) {
-        report(RULES.tautology, index, index + 2);
       } else if (statementAt(view, following === ';' || following === '(' ? position + 1 : position)) {
         report(RULES.statement, index, position + 2);
       }
@@ -542,7 +567,7 @@ export function scanSqlTokens(
         const leading = index === 0 || (index === 1 && tokens.kind[0] !== TokenKind.Word);
         const operand = view.word(index + 1) === '(' ? index + 2 : index + 1;
         const bareValue =
-          (view.kind(operand) === TokenKind.Number && view.isEnd(operand + 1)) ||
+          (view.kind(operand) === TokenKind.Number && view.isTail(operand + 1)) ||
           view.word(operand) === 'exists' ||
           (view.kind(operand) === TokenKind.Word &&
             view.word(operand).includes('_') &&
