@@ -33,6 +33,6 @@ describe('remembered clean messages', () => {
         { type: 'file', mediaType: 'image/png', data: 'iVBORw0KGgo' },
       ],
     });
-    expect(scanned.map((index) => strings[index]!.value)).toEqual(['text', 'look at this']);
+    expect(scanned.map((index) => strings[index]!.value)).toEqual(['look at this']);
   });
 });

@@ -14,7 +14,7 @@ export function promptMessagesOf(input: unknown): readonly unknown[] | undefined
   return Array.isArray(messages) ? messages : undefined;
 }
 
-/** The strings of a message's content, and which of them are scanned: file data (base64) and keys are not. */
+/** The strings of a message's content, and which of them are scanned: file data (base64), keys and part types are not. */
 export interface MessageStrings extends CollectedStrings {
   readonly scanned: readonly number[];
 }
@@ -31,6 +31,13 @@ export function messageStrings(message: PromptMessage): MessageStrings {
   const scanned: number[] = [];
   collected.strings.forEach((entry: InputString, index) => {
     if (entry.isKey) return;
+    // A part's `type` ('text', 'tool-result') is the SDK's discriminator, not content.
+    if (
+      entry.path?.key === 'type' &&
+      entry.path.parent?.parent === undefined &&
+      Array.isArray(message.content)
+    )
+      return;
     let top = entry.path;
     while (top?.parent !== undefined) top = top.parent;
     if (top !== undefined && isFilePart(message.content, top.key)) return;

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { check } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { CONFUSABLE_OR_CONTROL, ENCODED_SEQUENCE, INVISIBLE, NON_ASCII } from './normalize-text.js';
@@ -56,4 +59,44 @@ describe.concurrent('built-in patterns', () => {
     },
     ANALYSIS_TIMEOUT_MS + 10_000,
   );
+});
+
+describe('without the optional peer recheck', () => {
+  it('a quantified user pattern is refused with a HookConfigError that says how to install recheck; a literal one is accepted', async () => {
+    // A fresh process in which `recheck` cannot be resolved, running this package's source.
+    const script = `
+        const { SecurityValidationHook } = await import('./src/index.ts');
+        const outcome = (config) => {
+          try {
+            new SecurityValidationHook(config);
+            return 'constructed';
+          } catch (error) {
+            return { name: error.name, message: error.message };
+          }
+        };
+        console.log(JSON.stringify([outcome({ blockedPatterns: ['secret-[0-9]+'] }), outcome({ blockedPatterns: ['rm -rf'] })]));
+      `;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--require',
+        fileURLToPath(new URL('./__fixtures__/hide-recheck.cjs', import.meta.url)),
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '--eval',
+        script,
+      ],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 60_000 },
+    );
+    const [quantified, literal] = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(quantified).toEqual({
+      name: 'HookConfigError',
+      message: expect.stringContaining(
+        '/blockedPatterns/0: /secret-[0-9]+/i needs a check for catastrophic backtracking',
+      ),
+    });
+    expect(quantified.message).toContain('npm install recheck');
+    expect(literal).toBe('constructed');
+  }, 90_000);
 });

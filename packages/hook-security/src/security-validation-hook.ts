@@ -85,6 +85,17 @@ interface Subject {
   readonly tool: string;
 }
 
+/** One message of a conversation and what the detectors made of it; `message` is undefined when malformed. */
+interface JudgedMessage {
+  readonly index: number;
+  readonly message: PromptMessage | undefined;
+  readonly key: string;
+  readonly subject: Subject | undefined;
+  readonly strings: readonly InputString[];
+  readonly scanned: readonly number[];
+  evaluation: Evaluation;
+}
+
 /**
  * Judges what goes into and comes out of agents and tools. Before points scan `data.input` (length, SQL and
  * prompt injection, personal data, blocked patterns, tool schemas); After points scan `data.output` with
@@ -284,25 +295,36 @@ export class SecurityValidationHook implements Hook {
   /**
    * A model call's prompt (`data.input = { text, messages }` from the AI SDK middleware): every message is
    * judged, user messages with `detectors` (each within `maxInputLength`), assistant messages and tool results
-   * with `outputDetectors` (indirect injection), system messages not at all (they are the application's).
-   * Messages judged clean are remembered and not scanned again on the next turn; refused ones are judged
-   * every time they are sent. A plugged classifier is not consulted here; the built-in one is.
+   * with `outputDetectors` (indirect injection), system messages not at all (they are the application's). A
+   * plugged classifier is asked about every message the rules leave undecided, all of them at once. Messages
+   * judged clean are remembered and not scanned again on the next turn; refused ones are judged every time
+   * they are sent.
    */
   #judgeConversation(
     context: HookContext,
     input: Record<string, unknown>,
     messages: readonly unknown[],
-  ): HookResult {
-    const violations: SecurityViolation[] = [];
-    let mustCancel = false;
-    const rewritten: unknown[] = messages.slice();
-    let changed = false;
+  ): HookResult | Promise<HookResult> {
+    const strict = this.#config.strictMode;
+    const judged: JudgedMessage[] = [];
+    let malformed = false;
     let lastUser = -1;
     for (let index = 0; index < messages.length; index++) {
       const message = messages[index] as PromptMessage | null;
       if (message === null || typeof message !== 'object' || typeof message.role !== 'string') {
-        violations.push({ type: 'MissingInput', path: `/input/messages/${index}` });
-        mustCancel = true;
+        judged.push({
+          index,
+          message: undefined,
+          key: '',
+          subject: undefined,
+          strings: [],
+          scanned: [],
+          evaluation: {
+            violations: [{ type: 'MissingInput', path: `/input/messages/${index}` }],
+            mustCancel: true,
+          },
+        });
+        malformed = true;
         continue;
       }
       if (message.role === 'user') lastUser = index;
@@ -320,9 +342,58 @@ export class SecurityValidationHook implements Hook {
         validator: undefined,
         tool: '',
       };
-      const evaluation = this.#evaluate(subject, this.#config.strictMode);
+      judged.push({
+        index,
+        message,
+        key,
+        subject,
+        strings,
+        scanned,
+        evaluation: this.#evaluate(subject, strict),
+      });
+    }
+    // In strict mode one refused message decides the call: no classifier is asked.
+    const decided = strict && judged.some((entry) => entry.evaluation.violations.length > 0);
+    const pending: Promise<void>[] = [];
+    if (!decided) {
+      for (const entry of judged) {
+        const promptInjection = entry.subject?.settings.detectors.promptInjection;
+        if (!entry.subject || !promptInjection || promptInjection.builtIn) continue;
+        if (entry.subject.collected.strings.length === 0) continue;
+        const subject = entry.subject;
+        pending.push(
+          this.#classify(promptInjection, subject, entry.evaluation).then((evaluation) => {
+            entry.evaluation = evaluation;
+          }),
+        );
+      }
+    }
+    if (pending.length === 0) return this.#decideConversation(context, input, judged, lastUser, malformed);
+    return Promise.all(pending).then(() =>
+      this.#decideConversation(context, input, judged, lastUser, malformed),
+    );
+  }
+
+  /** Remembers the clean messages; strict: cancel on any violation; lenient: the offending turns sanitized. */
+  #decideConversation(
+    context: HookContext,
+    input: Record<string, unknown>,
+    judged: readonly JudgedMessage[],
+    lastUser: number,
+    malformed: boolean,
+  ): HookResult {
+    const strict = this.#config.strictMode;
+    const violations: SecurityViolation[] = [];
+    let mustCancel = malformed;
+    let rewritten: unknown[] | undefined;
+    for (const entry of judged) {
+      const { index, message, subject, evaluation } = entry;
+      if (!message || !subject) {
+        violations.push(...evaluation.violations);
+        continue;
+      }
       if (evaluation.violations.length === 0) {
-        this.#remembered.remember(key);
+        this.#remembered.remember(entry.key);
         continue;
       }
       const prefix = `/input/messages/${index}/content`;
@@ -334,18 +405,18 @@ export class SecurityValidationHook implements Hook {
         );
       }
       if (evaluation.mustCancel) mustCancel = true;
-      if (this.#config.strictMode || mustCancel) continue;
+      if (strict || mustCancel) continue;
       const sanitized = this.#sanitize(subject);
-      const replacement = strings.slice();
-      scanned.forEach((position, order) => {
+      const replacement = entry.strings.slice();
+      entry.scanned.forEach((position, order) => {
         replacement[position] = sanitized[order]!;
       });
+      rewritten ??= (input.messages as unknown[]).slice();
       rewritten[index] = { ...message, content: replaceStrings(message.content, replacement) };
-      changed = true;
     }
     if (violations.length === 0) return HookResult.continue();
     this.#report(context, violations);
-    if (this.#config.strictMode || mustCancel || !changed) {
+    if (strict || mustCancel || rewritten === undefined) {
       return HookResult.cancel(`Security violation: ${violations.map(describeViolation).join('; ')}`);
     }
     const text = lastUser === -1 ? input.text : userText((rewritten[lastUser] as PromptMessage).content);
