@@ -1,14 +1,4 @@
-import { type ConfigIssue, HookConfigError } from '@llmspell/core';
-
-/** A readable rendering of a bad option value. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
+import { ConfigIssues, describeValue } from '@llmspell/core';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -22,56 +12,35 @@ function hasMethods(value: unknown, methods: readonly string[]): boolean {
   );
 }
 
-/** Collects every problem of one options object, each with its JSON-pointer path. */
-class Issues {
-  readonly list: ConfigIssue[] = [];
+function requireMethods(
+  issues: ConfigIssues,
+  options: Record<string, unknown>,
+  key: string,
+  methods: readonly string[],
+  what: string,
+): void {
+  if (options[key] === undefined) issues.add(`/${key}`, `must be ${what}, got undefined`);
+  else issues.methods(options, key, methods, what);
+}
 
-  add(path: string, message: string): void {
-    this.list.push({ path, message });
+function nameIssues(issues: ConfigIssues, options: Record<string, unknown>, required: boolean): void {
+  const { name } = options;
+  if (name === undefined && !required) return;
+  if (typeof name !== 'string' || name.length === 0) {
+    issues.add('/name', `must be a non-empty string, got ${describeValue(name)}`);
   }
+}
 
-  unknownKeys(options: Record<string, unknown>, known: readonly string[]): void {
-    for (const key of Object.keys(options)) {
-      if (!known.includes(key))
-        this.add(`/${key}`, `is not a known option; the options are ${known.join(', ')}`);
-    }
+function metadataIssues(issues: ConfigIssues, options: Record<string, unknown>): void {
+  const { metadata } = options;
+  if (metadata === undefined || typeof metadata === 'function') return;
+  if (!isRecord(metadata)) {
+    issues.add('/metadata', `must be an object of strings or a function, got ${describeValue(metadata)}`);
+    return;
   }
-
-  object(
-    options: Record<string, unknown>,
-    key: string,
-    methods: readonly string[],
-    what: string,
-    required = false,
-  ) {
-    const value = options[key];
-    if (value === undefined && !required) return;
-    if (!hasMethods(value, methods)) this.add(`/${key}`, `must be ${what}, got ${describe(value)}`);
-  }
-
-  name(options: Record<string, unknown>, required: boolean): void {
-    const { name } = options;
-    if (name === undefined && !required) return;
-    if (typeof name !== 'string' || name.length === 0) {
-      this.add('/name', `must be a non-empty string, got ${describe(name)}`);
-    }
-  }
-
-  metadata(options: Record<string, unknown>, allowFunction: boolean): void {
-    const { metadata } = options;
-    if (metadata === undefined || (allowFunction && typeof metadata === 'function')) return;
-    const expected = allowFunction ? 'an object of strings or a function' : 'an object of strings';
-    if (!isRecord(metadata)) {
-      this.add('/metadata', `must be ${expected}, got ${describe(metadata)}`);
-      return;
-    }
-    for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value !== 'string') this.add(`/metadata/${key}`, `must be a string, got ${describe(value)}`);
-    }
-  }
-
-  throwIfAny(subject: string): void {
-    if (this.list.length > 0) throw new HookConfigError(subject, this.list);
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string')
+      issues.add(`/metadata/${key}`, `must be a string, got ${describeValue(value)}`);
   }
 }
 
@@ -86,35 +55,36 @@ const middlewareKeys = [
 ] as const;
 const toolKeys = ['registry', 'name', 'executor', 'events', 'metrics', 'metadata'] as const;
 
-function commonIssues(issues: Issues, options: Record<string, unknown>): void {
-  issues.object(options, 'registry', ['hooksFor'], 'a HookRegistry', true);
-  issues.object(options, 'executor', ['execute'], 'a HookExecutor');
-  issues.object(options, 'events', ['publish'], 'an event sink (such as an EventBus)');
-  issues.object(options, 'metrics', ['increment', 'observe'], 'a metrics recorder');
+function commonIssues(issues: ConfigIssues, options: Record<string, unknown>): void {
+  requireMethods(issues, options, 'registry', ['hooksFor'], 'a HookRegistry');
+  issues
+    .methods(options, 'executor', ['execute'], 'a HookExecutor')
+    .methods(options, 'events', ['publish'], 'an event sink (such as an EventBus)')
+    .methods(options, 'metrics', ['increment', 'observe'], 'a metrics recorder');
 }
 
 /** Validates the options of `hooksMiddleware`; throws `HookConfigError` listing every bad field. */
 export function validateMiddlewareOptions(options: unknown): void {
-  const issues = new Issues();
+  const issues = new ConfigIssues();
   if (!isRecord(options)) {
-    issues.add('/', `options must be an object with at least a registry, got ${describe(options)}`);
+    issues.add('/', `options must be an object with at least a registry, got ${describeValue(options)}`);
     issues.throwIfAny('hooksMiddleware');
     return;
   }
   issues.unknownKeys(options, middlewareKeys);
   commonIssues(issues, options);
-  issues.name(options, false);
-  issues.metadata(options, true);
+  nameIssues(issues, options, false);
+  metadataIssues(issues, options);
   const { redirects } = options;
   if (redirects !== undefined) {
     if (!isRecord(redirects)) {
-      issues.add('/redirects', `must be an object of name → language model, got ${describe(redirects)}`);
+      issues.add('/redirects', `must be an object of name → language model, got ${describeValue(redirects)}`);
     } else {
       for (const [target, model] of Object.entries(redirects)) {
         if (!hasMethods(model, ['doGenerate', 'doStream'])) {
           issues.add(
             `/redirects/${target}`,
-            `must be a language model with doGenerate and doStream, got ${describe(model)}`,
+            `must be a language model with doGenerate and doStream, got ${describeValue(model)}`,
           );
         }
       }
@@ -125,8 +95,8 @@ export function validateMiddlewareOptions(options: unknown): void {
 
 /** Validates the tool and options of `hookedTool`; throws `HookConfigError` listing every bad field. */
 export function validateToolOptions(tool: unknown, options: unknown): void {
-  const issues = new Issues();
-  if (!isRecord(tool)) issues.add('/tool', `must be an AI SDK tool, got ${describe(tool)}`);
+  const issues = new ConfigIssues();
+  if (!isRecord(tool)) issues.add('/tool', `must be an AI SDK tool, got ${describeValue(tool)}`);
   else if (typeof tool.execute !== 'function') {
     issues.add(
       '/tool/execute',
@@ -134,12 +104,12 @@ export function validateToolOptions(tool: unknown, options: unknown): void {
     );
   }
   if (!isRecord(options)) {
-    issues.add('/', `options must be an object with a registry and a name, got ${describe(options)}`);
+    issues.add('/', `options must be an object with a registry and a name, got ${describeValue(options)}`);
   } else {
     issues.unknownKeys(options, toolKeys);
     commonIssues(issues, options);
-    issues.name(options, true);
-    issues.metadata(options, true);
+    nameIssues(issues, options, true);
+    metadataIssues(issues, options);
   }
   issues.throwIfAny('hookedTool');
 }

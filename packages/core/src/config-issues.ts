@@ -180,6 +180,8 @@ interface SchemaNode {
   properties?: Record<string, unknown>;
   additionalProperties?: unknown;
   items?: unknown;
+  anyOf?: unknown[];
+  oneOf?: unknown[];
 }
 
 function unescapePointer(part: string): string {
@@ -195,19 +197,38 @@ function valueAt(root: unknown, path: string): unknown {
   return value;
 }
 
+/** The node itself and, for `anyOf` / `oneOf`, each of its object branches. */
+function branchesOf(node: unknown): SchemaNode[] {
+  if (!isRecord(node)) return [];
+  const schema = node as SchemaNode;
+  const branches = [schema];
+  for (const list of [schema.anyOf, schema.oneOf]) {
+    if (Array.isArray(list))
+      for (const branch of list) if (isRecord(branch)) branches.push(branch as SchemaNode);
+  }
+  return branches;
+}
+
 /** The property names the schema allows at `path` (empty when it cannot tell). */
 function knownKeysAt(schema: unknown, path: string): string[] {
-  let node = schema as SchemaNode | undefined;
+  let nodes = branchesOf(schema);
   for (const part of path.split('/').slice(1)) {
-    if (node === undefined || node === null || typeof node !== 'object') return [];
     const name = unescapePointer(part);
-    const properties = node.properties;
-    if (properties !== undefined && Object.hasOwn(properties, name)) node = properties[name] as SchemaNode;
-    else if (isRecord(node.additionalProperties)) node = node.additionalProperties as SchemaNode;
-    else if (isRecord(node.items)) node = node.items as SchemaNode;
-    else return [];
+    const next: SchemaNode[] = [];
+    for (const node of nodes) {
+      const { properties } = node;
+      if (properties !== undefined && Object.hasOwn(properties, name))
+        next.push(...branchesOf(properties[name]));
+      else if (isRecord(node.additionalProperties)) next.push(...branchesOf(node.additionalProperties));
+      else if (isRecord(node.items)) next.push(...branchesOf(node.items));
+    }
+    if (next.length === 0) return [];
+    nodes = next;
   }
-  return isRecord(node?.properties) ? Object.keys(node.properties) : [];
+  const known = new Set<string>();
+  for (const node of nodes)
+    if (isRecord(node.properties)) for (const key of Object.keys(node.properties)) known.add(key);
+  return [...known];
 }
 
 /**

@@ -73,18 +73,21 @@ export class EventBus implements EventSink {
   #subscriptions: readonly Subscription[] = [];
 
   constructor(options: EventBusOptions = {}) {
+    const issues = new ConfigIssues();
+    const given = issues.object(options);
+    issues
+      .unknownKeys(given, ['capacity', 'maxPayloadBytes', 'maxHistoryBytes', 'onSubscriberError'])
+      .nonNegativeInteger(given, 'capacity')
+      .positiveInteger(given, 'maxPayloadBytes')
+      .positiveInteger(given, 'maxHistoryBytes')
+      .function(given, 'onSubscriberError')
+      .throwIfAny('EventBus');
     const {
       capacity = 10_000,
       maxPayloadBytes = 8_192,
       maxHistoryBytes = 16 * 1024 * 1024,
       onSubscriberError = warnSubscriberError,
-    } = options;
-    const issues = new ConfigIssues();
-    issues.nonNegativeInteger(options, 'capacity');
-    issues.positiveInteger(options, 'maxPayloadBytes');
-    issues.positiveInteger(options, 'maxHistoryBytes');
-    issues.function(options, 'onSubscriberError');
-    issues.throwIfAny('EventBus');
+    } = given as EventBusOptions;
     this.#capacity = capacity;
     this.#maxPayloadBytes = maxPayloadBytes;
     this.#maxHistoryBytes = maxHistoryBytes;

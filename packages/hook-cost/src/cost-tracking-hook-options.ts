@@ -1,4 +1,5 @@
 import type { ConfigIssue, Logger } from '@llmspell/core';
+import { MAX_TIMER_MS } from '@llmspell/core';
 import type { BudgetPeriod } from './budget-period.js';
 import type { CostStore } from './cost-store.js';
 import { usdToPico } from './money.js';
@@ -78,9 +79,9 @@ const schema = {
     },
     alertThresholdUsd: { type: 'number', minimum: 0 },
     webhookUrl: { type: 'string', pattern: '^https?://[^\\s]+$' },
-    webhookTimeoutMs: { type: 'integer', minimum: 1 },
+    webhookTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS },
     webhookMaxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
-    webhookRetryDelayMs: { type: 'integer', minimum: 0 },
+    webhookRetryDelayMs: { type: 'integer', minimum: 0, maximum: MAX_TIMER_MS },
     store: { type: ['string', 'object'] },
     budgets: {
       type: 'object',

@@ -1,4 +1,5 @@
 import type { Logger } from '@llmspell/core';
+import { MAX_TIMER_MS } from '@llmspell/core';
 import { RedisConnection as Connection, hashTag, type RedisConnectionInput } from '@llmspell/redis';
 import type { PeriodRef } from './budget-period.js';
 import type {
@@ -47,8 +48,8 @@ const optionsSchema = {
   additionalProperties: false,
   properties: {
     keyPrefix: { type: 'string' },
-    commandTimeoutMs: { type: 'integer', minimum: 1 },
-    connectTimeoutMs: { type: 'integer', minimum: 1 },
+    commandTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS },
+    connectTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS },
     recordIdTtlMs: { type: 'integer', minimum: 1 },
     logger: { type: 'object' },
     confirmReplicas: { type: 'integer', minimum: 0, maximum: 16 },

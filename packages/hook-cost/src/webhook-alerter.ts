@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from '@llmspell/core';
+
 /** The JSON body of a threshold alert. */
 export interface ThresholdAlert {
   message: string;
@@ -105,7 +107,11 @@ export class WebhookAlerter {
     const body = JSON.stringify(alert);
     let last: AlertDelivery = { delivered: false, attempts: 0 };
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 2)));
+      if (attempt > 1) {
+        // Doubling must not pass the longest delay a timer can wait (a longer one fires after 1 ms).
+        const delayMs = Math.min(retryDelayMs * 2 ** (attempt - 2), MAX_TIMER_MS);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
       try {
         const response = await fetch(url, {
           method: 'POST',

@@ -45,7 +45,7 @@ describe('RateLimitingHook configuration', () => {
     );
     const windowIssue = issues.find((issue) => issue.path === '/windowMs');
     expect(windowIssue?.message).toBe(
-      'must be integer: give a positive integer number of milliseconds, got 1.5',
+      'must be integer: give a positive integer number of milliseconds, at most 2147483647, got 1.5',
     );
     expect(issues.find((issue) => issue.path === '/mode')?.message).toContain("'reject' or 'queue'");
   });
@@ -54,7 +54,15 @@ describe('RateLimitingHook configuration', () => {
     const issues = issuesOf({ requestsPerWindow: 1, windowMs: 1_000, maxConcurent: 2 });
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toBe('/maxConcurent');
-    expect(issues[0]?.message).toContain('check its spelling');
+    expect(issues[0]?.message).toMatch(
+      /^is not a known option; the options are requestsPerWindow, windowMs, /,
+    );
+  });
+
+  it('refuses a window longer than a timer can wait, which would sweep every millisecond', () => {
+    expect(issuesOf({ requestsPerWindow: 1, windowMs: 3e9 }).map((issue) => issue.path)).toEqual([
+      '/windowMs',
+    ]);
   });
 
   it('refuses queue-only options in reject mode', () => {

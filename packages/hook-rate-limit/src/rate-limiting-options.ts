@@ -1,5 +1,5 @@
 import type { HookContext, Logger } from '@llmspell/core';
-import { type ConfigIssue, HookConfigError } from '@llmspell/core';
+import { type ConfigIssue, HookConfigError, issuesFromAjv, MAX_TIMER_MS } from '@llmspell/core';
 import type { RedisConnectionInput } from '@llmspell/redis';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { defaultTokenEstimate } from './token-reservation.js';
@@ -85,27 +85,27 @@ const optionsSchema = {
   additionalProperties: false,
   properties: {
     requestsPerWindow: { type: 'integer', minimum: 1 },
-    windowMs: { type: 'integer', minimum: 1 },
+    windowMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS },
     tokensPerWindow: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
     estimateTokens: {},
     byComponent: { type: 'boolean' },
     byUser: { type: 'boolean' },
     maxConcurrent: { type: 'integer', minimum: 1 },
     mode: { enum: ['reject', 'queue'] },
-    maxWaitMs: { type: 'integer', minimum: 0 },
-    minTimeMs: { type: 'integer', minimum: 0 },
+    maxWaitMs: { type: 'integer', minimum: 0, maximum: MAX_TIMER_MS },
+    minTimeMs: { type: 'integer', minimum: 0, maximum: MAX_TIMER_MS },
     redis: { type: ['string', 'object'], minLength: 1 },
     logger: { type: 'object' },
     keyPrefix: { type: 'string' },
-    storeTimeoutMs: { type: 'integer', minimum: 1 },
+    storeTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS },
     onStoreError: { enum: ['allow', 'deny'] },
-    permitTimeoutMs: { type: 'integer', minimum: 1 },
+    permitTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS },
   },
 } as const;
 
 const hints: Record<string, string> = {
   requestsPerWindow: 'a positive integer',
-  windowMs: 'a positive integer number of milliseconds',
+  windowMs: 'a positive integer number of milliseconds, at most 2147483647',
   tokensPerWindow: 'a positive integer number of tokens',
   estimateTokens: 'a function (context) => number of tokens',
   byComponent: 'true or false',
@@ -136,11 +136,9 @@ function toIssue(error: ErrorObject, options: Record<string, unknown>): ConfigIs
     return { path: `/${field}`, message: `is required: give ${hints[field] ?? 'a value'}` };
   }
   if (error.keyword === 'additionalProperties') {
-    const field = (error.params as { additionalProperty: string }).additionalProperty;
-    return {
-      path: `/${field}`,
-      message: `is not a RateLimitingHook option; check its spelling (known: ${Object.keys(hints).join(', ')})`,
-    };
+    // Worded by core, as in every package.
+    const [issue] = issuesFromAjv([error], options, optionsSchema);
+    return issue!;
   }
   if (error.instancePath === '') return { path: '/', message: `${error.message}: pass an options object` };
   const field = error.instancePath.slice(1);

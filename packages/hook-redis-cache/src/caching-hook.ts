@@ -7,6 +7,7 @@ import {
   isAfterPoint,
   isBeforePoint,
   isErrorPoint,
+  MAX_TIMER_MS,
   Priority,
 } from '@llmspell/core';
 import { decodeEntry, encodeEntry } from './cache-entry.js';
@@ -58,7 +59,7 @@ export const cachingHookSchema = {
     ttlMs: { type: 'integer', minimum: 1 },
     ttlJitterMs: { type: 'integer', minimum: 0 },
     keyPrefix: { type: 'string' },
-    singleFlightWaitMs: { type: 'integer', minimum: 0 },
+    singleFlightWaitMs: { type: 'integer', minimum: 0, maximum: MAX_TIMER_MS - 1_000 },
     closeStoreOnUnregister: { type: 'boolean' },
     scope: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, maxItems: 16 },
   },

@@ -1,4 +1,5 @@
 import type { Logger } from '@llmspell/core';
+import { MAX_TIMER_MS } from '@llmspell/core';
 import { isRedisClient, type RedisClient, RedisConnection } from '@llmspell/redis';
 import type { CacheStore } from './cache-store.js';
 import { CacheStoreError } from './errors/cache-store-error.js';
@@ -21,7 +22,7 @@ const schema = {
   required: ['client'],
   properties: {
     client: { type: 'object' },
-    commandTimeoutMs: { type: 'integer', minimum: 1 },
+    commandTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS },
     closeClient: { type: 'boolean' },
     logger: { type: 'object' },
   },

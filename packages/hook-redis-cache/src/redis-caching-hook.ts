@@ -1,4 +1,5 @@
 import type { HookMetadata, Logger } from '@llmspell/core';
+import { MAX_TIMER_MS } from '@llmspell/core';
 import { createRedisClient, isRedisClient, type RedisConnectionInput } from '@llmspell/redis';
 import { CachingHook, type CachingHookOptions, cachingHookSchema } from './caching-hook.js';
 import { RedisCacheStore } from './redis-cache-store.js';
@@ -30,8 +31,8 @@ const schema = {
         ([name]) => name !== 'store' && name !== 'closeStoreOnUnregister',
       ),
     ),
-    commandTimeoutMs: { type: 'integer', minimum: 1 },
-    connectTimeoutMs: { type: 'integer', minimum: 0 },
+    commandTimeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMER_MS },
+    connectTimeoutMs: { type: 'integer', minimum: 0, maximum: MAX_TIMER_MS },
     logger: { type: 'object' },
   },
 };

@@ -1,4 +1,4 @@
-import { type ConfigIssue, HookConfigError, type Logger, silentLogger } from '@llmspell/core';
+import { type ConfigIssue, HookConfigError, issuesFromAjv, type Logger, silentLogger } from '@llmspell/core';
 import Ajv, {
   type Options as AjvOptions,
   type ErrorObject,
@@ -149,10 +149,8 @@ function escapePointer(part: string): string {
 
 function configIssue(config: unknown, error: ErrorObject): ConfigIssue {
   if (error.keyword === 'additionalProperties') {
-    const name = String((error.params as { additionalProperty: unknown }).additionalProperty);
-    const path = `${error.instancePath}/${escapePointer(name)}`;
-    const parent = error.instancePath === '' ? 'SecurityConfig' : error.instancePath.slice(1);
-    return { path, message: `'${name}' is not an option of ${parent}; remove it or check its spelling` };
+    // Worded by core, as in every package.
+    return issuesFromAjv([error], config, securityConfigSchema)[0]!;
   }
   const path = error.instancePath === '' ? '/' : error.instancePath;
   const name = error.instancePath === '' ? 'the configuration' : error.instancePath.slice(1);

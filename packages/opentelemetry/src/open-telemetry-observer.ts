@@ -1,4 +1,4 @@
-import { type EventSink, HookConfigError, type MetricsRecorder } from '@llmspell/core';
+import { ConfigIssues, type EventSink, type MetricsRecorder } from '@llmspell/core';
 import { type Meter, metrics, type Tracer, trace } from '@opentelemetry/api';
 import { OpenTelemetryMetrics } from './open-telemetry-metrics.js';
 import { OperationSpans } from './operation-spans.js';
@@ -31,16 +31,19 @@ export interface OpenTelemetryObserver {
  * timed-out hook has error status. Every metric becomes an OpenTelemetry counter or histogram of the same name.
  */
 export function openTelemetryObserver(options: OpenTelemetryObserverOptions = {}): OpenTelemetryObserver {
+  const issues = new ConfigIssues();
+  const given = issues.object(options);
+  issues
+    .unknownKeys(given, ['tracer', 'meter', 'maxOpenOperations'])
+    .methods(given, 'tracer', ['startSpan'], 'an OpenTelemetry Tracer')
+    .methods(given, 'meter', ['createCounter', 'createHistogram'], 'an OpenTelemetry Meter')
+    .positiveInteger(given, 'maxOpenOperations')
+    .throwIfAny('openTelemetryObserver');
   const {
     tracer = trace.getTracer(INSTRUMENTATION_NAME),
     meter = metrics.getMeter(INSTRUMENTATION_NAME),
     maxOpenOperations = 10_000,
-  } = options;
-  if (!Number.isInteger(maxOpenOperations) || maxOpenOperations < 1) {
-    throw new HookConfigError('openTelemetryObserver', [
-      { path: '/maxOpenOperations', message: `must be a positive integer, got ${String(maxOpenOperations)}` },
-    ]);
-  }
+  } = given as OpenTelemetryObserverOptions;
   return {
     events: new OperationSpans(tracer, maxOpenOperations),
     metrics: new OpenTelemetryMetrics(meter),

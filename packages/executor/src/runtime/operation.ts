@@ -1,3 +1,8 @@
+// One file for the whole lifecycle of a call, on purpose: the rules of DESIGN §9 (which answer ends what, when the
+// Error point runs as cleanup and for whom, what an abort or an abandoned hook may still change) are one state
+// machine over the fields of `Operation`, and reading them in one place is what keeps them from drifting apart
+// again, as they did when the AI SDK kept its own copy. The pieces that stand on their own live beside it:
+// `stream-guard.ts` (the AgentStreamChunk hold-back), `sleep.ts`, and the adapters.
 import {
   type ComponentId,
   type EventSink,
@@ -14,7 +19,7 @@ import {
 import { UnknownRedirectTargetError } from '../errors/unknown-redirect-target-error.js';
 import type { ExecutionOutcome } from '../execution-outcome.js';
 import type { HookExecutor } from '../hook-executor.js';
-import { sleep } from './abortable-wait.js';
+import { sleep } from './sleep.js';
 import { StreamGuard, type StreamSink } from './stream-guard.js';
 
 /** The Before, After and Error points of one kind of component. */
