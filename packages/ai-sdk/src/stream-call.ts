@@ -20,9 +20,10 @@ import { tokensUsedOf } from './usage.js';
 type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<StreamPart>['read']>>;
 
 /**
- * The model's stream parts as the lifecycle's source, read through `next()` / `piece()`: text deltas are text (judged at AgentStreamChunk), the
- * `finish` part is kept back (its usage goes to `data.tokensUsed` at once, the part itself is delivered after
- * After ran), an `error` part sets `data.error`, and every other part passes through in order as a marker.
+ * The model's stream parts as the lifecycle's source, read through `next()` / `piece()`: text deltas are text
+ * (judged at AgentStreamChunk), the `finish` part is kept back (its usage goes to `data.tokensUsed` at once, the
+ * part itself is delivered after After ran), an `error` part sets `data.error`, and every other part passes
+ * through in order as a marker.
  */
 class ModelStreamSource implements StreamSource<StreamPart, ReadResult> {
   readonly #reader: ReadableStreamDefaultReader<StreamPart>;
@@ -202,12 +203,15 @@ export async function streamThrough(
   const source = new ModelStreamSource(opened.stream, () => operation.data);
   const sink = new ReaderSink(source);
   let settled: Promise<void> | undefined;
-  // No pull and a high-water mark of 0: parts are enqueued as the call releases them (the queue is the
-  // reader's buffer), and the stream never schedules a no-op pull after each part.
+  // Parts are enqueued as the call releases them (the queue is the reader's buffer); nothing is pulled. A start
+  // that never settles keeps the stream from scheduling a no-op pull (a promise and a microtask) at every read
+  // and every part: a stream that has not started never calls pull, while enqueue, close, error and cancel
+  // work as usual.
   const stream = new ReadableStream<StreamPart>(
     {
       start(controller) {
         sink.controller = controller;
+        return new Promise<void>(() => undefined);
       },
       cancel(reason) {
         sink.gone = true;
