@@ -191,7 +191,11 @@ export const stream = {
           async () => drain((await plainModel.doStream(callOptions)).stream),
           async () => drain((await guardedModel.doStream(callOptions)).stream),
           // The floors, measured in the same rounds as the three sides above.
-          ...FLOORS.map(([, wrap]) => async () => drain(wrap((await provider.doStream(callOptions)).stream))),
+          ...FLOORS.map(
+            ([, wrap]) =>
+              async () =>
+                drain(wrap((await provider.doStream(callOptions)).stream)),
+          ),
         ],
       ],
       [
@@ -227,7 +231,11 @@ export const stream = {
         sampling,
         { batch: false },
       );
-      results.push({ level, ...rowsFor(level, sides), floors: sides.slice(3).map((side) => [side, sides[0]]) });
+      results.push({
+        level,
+        ...rowsFor(level, sides),
+        floors: sides.slice(3).map((side) => [side, sides[0]]),
+      });
     }
     const [raw, app, agent] = results;
     const floorRows = raw.floors.map(([side, bare], index) => [
