@@ -148,6 +148,12 @@ export const sqlInjectionRules: readonly PatternRule<SqlInjectionTechnique>[] = 
     form: 'decoded',
     breaksOut: true,
   }),
+  // 1/*'*/   /*"*/: a quote hidden in a block comment. A probe of whether comments reach the database (the
+  // quote breaks the query only if the comment is not stripped); text has no use for a comment holding a quote.
+  rule('sql-comment-hidden-quote', 'obfuscation', /\/\*\s*['"]+\s*\*\//g, { form: 'decoded' }),
+  //  -- &password=   ' -- &pass=: a comment that ends the value right before the next query-string parameter,
+  // so the condition on that parameter is cut off.
+  rule('sql-comment-before-parameter', 'comment-truncation', /--\s*&[a-z_]\w*=/gi, { form: 'decoded' }),
   // --sp_password: SQL Server leaves a statement holding this word out of its trace log.
   rule('sql-log-evasion', 'comment-truncation', /--\s*sp_password\b/gi, { form: 'decoded' }),
   // 1/*!1111'*/   /*!50000union*/: MySQL runs the body of a versioned comment; only injections hide SQL there.

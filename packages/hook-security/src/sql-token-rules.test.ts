@@ -32,6 +32,12 @@ describe('SQL injection judged from tokens', () => {
     ['a string spliced in by concatenation', "1'||'asd'||'"],
     ['a MySQL versioned comment', "1/*!1111'*/"],
     ['a statement hidden from the SQL Server trace log', "x'--sp_password"],
+    ['a T-SQL variable selected into a table', '@var select @var as var into temp end --'],
+    ['a T-SQL variable assignment', "1 select @s = 'x'"],
+    ['a quote hidden in a block comment', "1/*'*/"],
+    ['a comment before the next query-string parameter', ' -- &password='],
+    ['a block comment closed but never opened', 'password:*/=1--'],
+    ['an unopened comment close before a tautology', '*/ or 1=1'],
   ])('finds %s', (_family, text) => {
     expect(isSql(text), text).toBe(true);
   });
@@ -51,6 +57,11 @@ describe('SQL injection judged from tokens', () => {
     'See the notes in docs/* or 1/*',
     'He said "stop" and answered just like a pro would.',
     'The glob src/**/*.ts or lib/*',
+    'Please select @john from marketing and @sara as reviewers.',
+    'Then select @maria into the team channel.',
+    'Use --verbose & check the output',
+    'Compute 3*/2 = 1.5 and note it.',
+    "Comments look like /* this */ and 'quotes' like that.",
   ])('leaves plain English alone: %s', (text) => {
     expect(isSql(text), text).toBe(false);
   });

@@ -189,6 +189,8 @@ const RULES = {
   hexPayload: { name: 'sql-token-hex-payload', label: 'obfuscation' },
   dangling: { name: 'sql-token-dangling-boolean', label: 'tautology' },
   concatenation: { name: 'sql-token-concatenation', label: 'obfuscation' },
+  variableSelect: { name: 'sql-token-variable-select', label: 'stacked-query' },
+  commentClose: { name: 'sql-token-unopened-comment-close', label: 'comment-truncation' },
 } as const satisfies Record<string, Rule>;
 
 class TokenView {
@@ -363,6 +365,48 @@ function comparisonFollows(view: TokenView, index: number, span: number): boolea
   for (let position = index; position < limit; position++) {
     const word = view.word(position);
     if (COMPARATOR.has(word) || word === 'true' || word === 'false' || word === 'null') return true;
+  }
+  return false;
+}
+
+/**
+ * `select @v as v into t`, `select @v = …`: a T-SQL variable read or assigned. SQL Server
+ * runs statements written one after another without `;`, so this is a statement wherever it stands
+ * (`@var select @var as var into temp`); "select @maria as reviewer" and "select @maria from sales" have no
+ * `into` with a name after it, nor `=` with a value.
+ */
+function variableSelectAt(view: TokenView, index: number): boolean {
+  if (view.word(index + 1) !== '@' || view.kind(index + 2) !== TokenKind.Word) return false;
+  let position = index + 3;
+  if (view.word(position) === 'as' && view.kind(position + 1) === TokenKind.Word) position += 2;
+  const next = view.word(position);
+  if (next === '=') {
+    const kind = view.kind(position + 1);
+    return kind === TokenKind.Number || kind === TokenKind.Quote || view.word(position + 1) === '@';
+  }
+  return next === 'into' && view.isName(position + 1);
+}
+
+/**
+ * `*\/` that closes a block comment the text never opened, then a comparison or a boolean with a value:
+ * `password:*\/=1--`, `*\/ or 1=1`. The payload is the second half of an injection split over two fields; the
+ * first field opened the comment to swallow what the application put between them. Block comments the text
+ * opened itself are already gone from the form the token rules read.
+ */
+function unopenedCommentClose(view: TokenView, index: number): boolean {
+  const tokens = view.tokens;
+  if (view.word(index + 1) !== '/' || tokens.start[index + 1] !== tokens.end[index]) return false;
+  let position = index + 2;
+  while (view.word(position) === ')') position++;
+  const operator = view.word(position);
+  if (!COMPARATOR.has(operator) && !BOOLEAN.has(operator)) return false;
+  const limit = Math.min(tokens.count, position + 4);
+  for (let probe = position + 1; probe < limit; probe++) {
+    const kind = view.kind(probe);
+    if (kind === TokenKind.Number || kind === TokenKind.Quote) return true;
+    const word = view.word(probe);
+    if (word === 'true' || word === 'false' || word === 'select') return true;
+    if (word !== '(' && !COMPARATOR.has(word)) return false;
   }
   return false;
 }
@@ -557,6 +601,10 @@ export function scanSqlTokens(
         report(RULES.hexPayload, index, index + 1);
       continue;
     }
+    if (word === '*' && unopenedCommentClose(view, index)) {
+      report(RULES.commentClose, index, index + 4);
+      continue;
+    }
     if (kind === TokenKind.Word || kind === TokenKind.Operator) {
       if (BOOLEAN.has(word) || word === 'where') {
         const end = identicalComparison(view, index + 1);
@@ -606,6 +654,8 @@ export function scanSqlTokens(
         (view.isEnd(index + 3) || view.word(index + 3) === ',' || view.word(index + 3) === ')')
       ) {
         report(RULES.orderBy, index, index + 3);
+      } else if (word === 'select' && variableSelectAt(view, index)) {
+        report(RULES.variableSelect, index, index + 4);
       } else if (kind === TokenKind.Word) {
         if (
           (word === 'true' || word === 'false') &&
