@@ -55,6 +55,63 @@ async function drain(stream) {
   return count;
 }
 
+// Floors at `doStream`: wrappers that do nothing but forward the bare provider's parts, each a ReadableStream
+// between the provider and its reader, as the middleware's is. What they cost over (a) is what any wrapping stream
+// costs before it does any work of its own.
+
+/** An identity `TransformStream` (`pipeThrough`), as AI SDK middleware that rewrites parts usually builds it. */
+function identityTransform(stream) {
+  return stream.pipeThrough(new TransformStream());
+}
+
+/** A pull-based ReadableStream over the source's reader: reads one part each time its reader asks for one. */
+function pullWrapper(stream) {
+  const reader = stream.getReader();
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        const next = await reader.read();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * The middleware's own shape with none of its work: the source read to its end at once (a reader that stops
+ * reading cannot hold the call), each part enqueued as it arrives, a start that never settles so the stream
+ * schedules no pull.
+ */
+function eagerWrapper(stream) {
+  const reader = stream.getReader();
+  return new ReadableStream(
+    {
+      start(controller) {
+        (async () => {
+          for (;;) {
+            const next = await reader.read();
+            if (next.done) break;
+            controller.enqueue(next.value);
+          }
+          controller.close();
+        })().catch((error) => controller.error(error));
+        return new Promise(() => undefined);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+const FLOORS = [
+  ['floor: an identity `TransformStream` around (a)', identityTransform],
+  ['floor: a pull-based `ReadableStream` around (a)', pullWrapper],
+  ['floor: an eager forwarding `ReadableStream` around (a), no pull', eagerWrapper],
+];
+
 async function* agentSource() {
   for (let index = 0; index < DELTAS; index++) yield DELTA;
 }
@@ -121,6 +178,11 @@ export const stream = {
     }
     await assertWhole('agent.stream', await readText(guardedAgent.stream({ text: 'x' }).textStream));
 
+    for (const [label, wrap] of FLOORS) {
+      const count = await drain(wrap((await provider.doStream(callOptions)).stream));
+      if (count !== parts.length) throw new Error(`${label} delivered ${count} parts`);
+    }
+
     const levels = [
       [
         '`doStream`, read to the end',
@@ -128,6 +190,12 @@ export const stream = {
           async () => drain((await provider.doStream(callOptions)).stream),
           async () => drain((await plainModel.doStream(callOptions)).stream),
           async () => drain((await guardedModel.doStream(callOptions)).stream),
+          // The floors, measured in the same rounds as the three sides above.
+          ...FLOORS.map(
+            ([, wrap]) =>
+              async () =>
+                drain(wrap((await provider.doStream(callOptions)).stream)),
+          ),
         ],
       ],
       [
@@ -163,25 +231,40 @@ export const stream = {
         sampling,
         { batch: false },
       );
-      results.push({ level, ...rowsFor(level, sides) });
+      results.push({
+        level,
+        ...rowsFor(level, sides),
+        floors: sides.slice(3).map((side) => [side, sides[0]]),
+      });
     }
     const [raw, app, agent] = results;
+    const floorRows = raw.floors.map(([side, bare], index) => [
+      FLOORS[index][0],
+      formatTime(bare.ns),
+      formatTime(side.ns),
+      '',
+      formatRatio(pairedRatio(side, bare)),
+      '',
+    ]);
     return {
       intro:
         `One answer of ${(DELTAS * DELTA.length).toLocaleString('en')} characters in ${DELTAS.toLocaleString('en')} ` +
         `deltas, read to its end: (a) the bare provider (the AI SDK's \`simulateReadableStream\`, no delays), (b) ` +
         '`hooksMiddleware` with no AgentStreamChunk hook (deltas pass straight through, After runs at the end), ' +
         `(c) one no-op chunk hook with \`streamHoldBackChars: ${HOLD_BACK}\`. Times per whole stream; the ratio is ` +
-        '(b) ÷ (a); the last column is what the chunk hook adds per delta, ((c) − (b)) ÷ 1,000.',
+        '(b) ÷ (a); the last column is what the chunk hook adds per delta, ((c) − (b)) ÷ 1,000. The floor rows ' +
+        'put a wrapper that only forwards parts around the same bare provider (in the same rounds as the ' +
+        '`doStream` row): what any ReadableStream between a provider and its reader costs before doing any work; ' +
+        'their (b) column is the wrapper and their ratio wrapper ÷ (a).',
       columns: [
         'read through',
         '(a) bare',
-        '(b) no chunk hook',
+        '(b) no chunk hook (floor: the wrapper)',
         '(c) one chunk hook',
         '(b) ÷ (a)',
         '(c) − (b) per delta',
       ],
-      rows: results.map((result) => result.row),
+      rows: [results[0].row, ...floorRows, ...results.slice(1).map((result) => result.row)],
       goals: [
         {
           text: `middleware without chunk hooks ≤ ${RATIO_GOAL}× the bare provider, read through streamText`,

@@ -3,6 +3,7 @@ import {
   Operation,
   type OutputMapping,
   readerCancelled,
+  type StreamPiece,
   type StreamSink,
   type StreamSource,
 } from '@llmspell/executor';
@@ -15,12 +16,16 @@ import { replayStream } from './replay.js';
 import { StreamContent } from './stream-content.js';
 import { tokensUsedOf } from './usage.js';
 
+/** One read of the model's stream. */
+type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<StreamPart>['read']>>;
+
 /**
- * The model's stream parts as the lifecycle's source: text deltas are text (judged at AgentStreamChunk), the
- * `finish` part is kept back (its usage goes to `data.tokensUsed` at once, the part itself is delivered after
- * After ran), an `error` part sets `data.error`, and every other part passes through in order as a marker.
+ * The model's stream parts as the lifecycle's source, read through `next()` / `piece()`: text deltas are text
+ * (judged at AgentStreamChunk), the `finish` part is kept back (its usage goes to `data.tokensUsed` at once, the
+ * part itself is delivered after After ran), an `error` part sets `data.error`, and every other part passes
+ * through in order as a marker.
  */
-class ModelStreamSource implements StreamSource<StreamPart> {
+class ModelStreamSource implements StreamSource<StreamPart, ReadResult> {
   readonly #reader: ReadableStreamDefaultReader<StreamPart>;
   readonly #data: () => Record<string, unknown>;
   /** What the reader was sent, rebuilt (text as released): `data.output` at the end. */
@@ -35,13 +40,18 @@ class ModelStreamSource implements StreamSource<StreamPart> {
     this.#data = data;
   }
 
-  read(): Promise<string | { marker: StreamPart } | undefined> {
-    return this.#reader.read().then(this.#piece);
+  read(): Promise<StreamPiece<StreamPart>> {
+    return this.#reader.read().then((next) => {
+      const piece = this.piece(next);
+      return piece === null ? this.read() : piece;
+    });
   }
 
-  readonly #piece = (
-    next: Awaited<ReturnType<ReadableStreamDefaultReader<StreamPart>['read']>>,
-  ): string | { marker: StreamPart } | undefined | Promise<string | { marker: StreamPart } | undefined> => {
+  next(): Promise<ReadResult> {
+    return this.#reader.read();
+  }
+
+  piece(next: ReadResult): StreamPiece<StreamPart> | null {
     if (next.done) return undefined;
     const part = next.value;
     switch (part.type) {
@@ -52,7 +62,7 @@ class ModelStreamSource implements StreamSource<StreamPart> {
         this.finish = part;
         const tokensUsed = tokensUsedOf(part.usage);
         if (tokensUsed !== undefined) this.#data().tokensUsed = tokensUsed;
-        return this.read();
+        return null;
       }
       case 'error':
         this.#data().error = part.error;
@@ -60,7 +70,7 @@ class ModelStreamSource implements StreamSource<StreamPart> {
       default:
         return { marker: part };
     }
-  };
+  }
 
   cancel(reason: unknown): void {
     // Resolves a pending read at once, whether or not the model honours it.
@@ -193,16 +203,24 @@ export async function streamThrough(
   const source = new ModelStreamSource(opened.stream, () => operation.data);
   const sink = new ReaderSink(source);
   let settled: Promise<void> | undefined;
-  const stream = new ReadableStream<StreamPart>({
-    start(controller) {
-      sink.controller = controller;
+  // Parts are enqueued as the call releases them (the queue is the reader's buffer); nothing is pulled. A start
+  // that never settles keeps the stream from scheduling a no-op pull (a promise and a microtask) at every read
+  // and every part: a stream that has not started never calls pull, while enqueue, close, error and cancel
+  // work as usual.
+  const stream = new ReadableStream<StreamPart>(
+    {
+      start(controller) {
+        sink.controller = controller;
+        return new Promise<void>(() => undefined);
+      },
+      cancel(reason) {
+        sink.gone = true;
+        operation.interrupt(readerCancelled(reason));
+        return settled;
+      },
     },
-    cancel(reason) {
-      sink.gone = true;
-      operation.interrupt(readerCancelled(reason));
-      return settled;
-    },
-  });
+    { highWaterMark: 0 },
+  );
   settled = operation.stream(source, sink).then(
     () => {
       if (source.finish !== undefined) sink.send(source.finish);

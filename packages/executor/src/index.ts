@@ -20,6 +20,7 @@ export type {
   LifecyclePoints,
   OperationSpec,
   OutputMapping,
+  StreamPiece,
   StreamSource,
 } from './runtime/operation.js';
 export { Operation, readerCancelled } from './runtime/operation.js';

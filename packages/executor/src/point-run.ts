@@ -3,7 +3,7 @@ import {
   describeValue,
   type EventSink,
   type HookContext,
-  type HookPoint,
+  HookPoint,
   HookResult,
   HookTimeoutError,
   LlmspellError,
@@ -47,6 +47,23 @@ function toError(value: unknown, hookId: string): Error {
     shown = describeValue(value);
   }
   return new LlmspellError(`Hook '${hookId}' threw a non-Error value: ${shown}`, { cause: value });
+}
+
+const STREAM_CHUNK_POINT: HookPoint = HookPoint.AgentStreamChunk;
+
+/**
+ * Why a `modified` answer at AgentStreamChunk cannot be applied, or undefined when it can: `data.chunk`, when
+ * the answer sets it, must stay an object whose `text` (when set) is a string. Applied anyway, the pending
+ * text would be released as it was, which is what a redacting hook meant to prevent.
+ */
+function chunkPatchProblem(data: Record<string, unknown>): string | undefined {
+  if (!Object.hasOwn(data, 'chunk')) return undefined;
+  const chunk = data.chunk;
+  if (chunk === null || typeof chunk !== 'object' || Array.isArray(chunk))
+    return `data.chunk must be an object { text }, got ${describeValue(chunk)}`;
+  if (Object.hasOwn(chunk, 'text') && typeof (chunk as { text: unknown }).text !== 'string')
+    return `data.chunk.text must be a string, got ${describeValue((chunk as { text: unknown }).text)}`;
+  return undefined;
 }
 
 /**
@@ -263,6 +280,18 @@ export class PointRun implements Deadline, TelemetryTarget {
     if (!HookResult.isHookResult(value)) {
       const error = new InvalidHookResultError({ hookId: slot.hookId, hookPoint: this.point, value });
       return this.#fail(slot, error, durationMs, 'failed');
+    }
+    if (value.type === 'modified' && this.point === STREAM_CHUNK_POINT) {
+      const problem = chunkPatchProblem(value.data);
+      if (problem !== undefined) {
+        const error = new InvalidHookResultError({
+          hookId: slot.hookId,
+          hookPoint: this.point,
+          value,
+          problem,
+        });
+        return this.#fail(slot, error, durationMs, 'failed');
+      }
     }
     const breaker = slot.breaker;
     if (breaker !== undefined) {

@@ -40,7 +40,7 @@ import {
 } from './scan-text.js';
 import { scoreWithTimeout } from './score-with-timeout.js';
 import type { SecurityConfig } from './security-config.js';
-import { planStreamScan } from './stream-scan.js';
+import { endStreamScan, planStreamScan, resumeStreamScan, type StreamScanState } from './stream-scan.js';
 import { describeViolation, type InvalidToolArguments, type SecurityViolation } from './violations.js';
 
 /** Lenient mode re-truncates and re-sanitizes at most this many times when masks lengthen the input. */
@@ -53,8 +53,14 @@ const WARM_UP_TEXT =
 /** The cancel reason for a missing or unreadable input (DESIGN §10). */
 const NO_INPUT_REASON = 'Security violation: no input text found';
 
-/** The longest match a streamed response is guaranteed to be judged whole on (secrets, injection phrases). */
+/**
+ * The longest match a streamed response is guaranteed to be judged whole on (secrets, injection phrases), in
+ * characters as the detectors read them (decoded, invisible characters removed).
+ */
 const STREAM_OVERLAP_CHARS = 128;
+
+/** Text the normalisation leaves as it is (printable ASCII without escapes): its decoded characters are its own. */
+const PLAIN_TEXT = /^[\t\n\r\x20-\x24\x27-\x7e]*$/;
 const AGENT_STREAM_CHUNK = 'AgentStreamChunk';
 
 /** Points whose `data.input` is a tool's argument object: every string and key is scanned. */
@@ -228,7 +234,11 @@ export class SecurityValidationHook implements Hook {
     const pending = chunk.text;
     const final = chunk.final === true;
     const key = this.#streamStateKey;
-    const scannedTo = (context.state.get(key) as number | undefined) ?? 0;
+    const scannedTo = resumeStreamScan(
+      context.state.get(key) as StreamScanState | undefined,
+      released.length,
+      pending,
+    );
     const plan = planStreamScan({
       released: released.length,
       pending,
@@ -250,8 +260,7 @@ export class SecurityValidationHook implements Hook {
       tool: '',
     };
     const evaluation = this.#evaluate(subject, true);
-    const end = released.length + pending.length;
-    context.state.set(key, final ? end : Math.max(scannedTo, end - STREAM_OVERLAP_CHARS));
+    const offset = plan.offsetInPending;
     const promptInjection = this.#config.outputDetectors.promptInjection;
     if (final && promptInjection && (evaluation.violations.length === 0 || !this.#config.strictMode)) {
       const whole = released + pending;
@@ -273,23 +282,51 @@ export class SecurityValidationHook implements Hook {
         }
       } else {
         return this.#classify(promptInjection, wholeSubject, evaluation).then((classified) =>
-          this.#decideChunk(context, pending, plan.offsetInPending, classified),
+          this.#decideChunk(context, released.length, pending, offset, final, classified),
         );
       }
     }
-    return this.#decideChunk(context, pending, plan.offsetInPending, evaluation);
+    return this.#decideChunk(context, released.length, pending, offset, final, evaluation);
   }
 
-  /** Strict: cancel. Lenient: the pending text with the scanned window sanitized. */
-  #decideChunk(context: HookContext, pending: string, offset: number, evaluation: Evaluation): HookResult {
+  /**
+   * Strict: cancel. Lenient: the pending text with the scanned window sanitized. Remembers where the next window
+   * starts, in the text as answered: a mask shorter than what it hides must not move the next window past
+   * text that was never scanned.
+   */
+  #decideChunk(
+    context: HookContext,
+    released: number,
+    pending: string,
+    offset: number,
+    final: boolean,
+    evaluation: Evaluation,
+  ): HookResult {
     const { violations, mustCancel } = evaluation;
-    if (violations.length === 0) return HookResult.continue();
-    this.#report(context, violations);
-    if (this.#config.strictMode || mustCancel) {
-      return HookResult.cancel(`Security violation: ${violations.map(describeViolation).join('; ')}`);
+    let judged = pending;
+    let result: HookResult = HookResult.continue();
+    if (violations.length > 0) {
+      this.#report(context, violations);
+      if (this.#config.strictMode || mustCancel) {
+        return HookResult.cancel(`Security violation: ${violations.map(describeViolation).join('; ')}`);
+      }
+      judged = pending.slice(0, offset) + sanitizeText(pending.slice(offset), this.#chunkSettings);
+      result = HookResult.modified({ chunk: { text: judged } });
     }
-    const text = pending.slice(0, offset) + sanitizeText(pending.slice(offset), this.#chunkSettings);
-    return HookResult.modified({ chunk: { text } });
+    const holdBack = this.#config.streamHoldBackChars;
+    const state = endStreamScan({
+      released,
+      judged,
+      final,
+      overlapChars: STREAM_OVERLAP_CHARS,
+      maxOverlapChars: Math.max(
+        STREAM_OVERLAP_CHARS,
+        Math.floor(((holdBack - STREAM_OVERLAP_CHARS) * 3) / 4),
+      ),
+      decodedStarts: (text) => (PLAIN_TEXT.test(text) ? undefined : normalizeText(text, true).decoded.start),
+    });
+    context.state.set(this.#streamStateKey, state);
+    return result;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { HookCancelledError, HookPoint } from '@llmspell/core';
+import { HookCancelledError, HookPoint, HookResult } from '@llmspell/core';
 import { createAgent } from '@llmspell/executor';
 import { HookRegistry } from '@llmspell/registry';
 import { describe, expect, it } from 'vitest';
@@ -72,5 +72,62 @@ describe('streamed responses at AgentStreamChunk', () => {
     const { released, error } = await read(agent.stream({ text: 'token?' }).textStream);
     expect(error).toBeUndefined();
     expect(released).toBe(`${prose.repeat(10)}Your token is [api key] and more text follows.`);
+  });
+
+  it('lenient masks shorter than the secrets they hide do not make the scan skip the secrets that follow', async () => {
+    // Each mask ('[api key]') is 31 characters shorter than its secret: positions must follow the masked text.
+    let text = prose.repeat(5);
+    for (let index = 0; index < 12; index++)
+      text += `t ${secret.slice(0, -3)}${String(index).padStart(3, '0')} `;
+    text += `${'x'.repeat(30)} last ${secret} ${prose.repeat(10)}`;
+    for (const size of [1, 50, 400]) {
+      const agent = await streamingAgent(text, size, Presets.lenient());
+      const { released, error } = await read(agent.stream({ text: 'tokens?' }).textStream);
+      expect(error).toBeUndefined();
+      expect(released).not.toContain('ghp_');
+      expect(released.split('[api key]')).toHaveLength(14);
+    }
+  });
+
+  it('a secret padded with zero-width characters or written as entities is judged whole wherever it falls', async () => {
+    const filler = 'lorem ipsum dolor sit amet consectetur '.repeat(40);
+    const padded = [...secret].join('\u200b\u200b\u200b');
+    const entities = [...secret].map((char) => `&#${char.charCodeAt(0)};`).join('');
+    for (const hidden of [padded, entities]) {
+      for (let before = 0; before < 520; before += 13) {
+        const text = `${filler.slice(0, before)} ${hidden} ${filler}`;
+        const agent = await streamingAgent(text, 5, Presets.strict());
+        const { error } = await read(agent.stream({ text: 'token?' }).textStream);
+        expect(HookCancelledError.isInstance(error), `${hidden.length} characters after ${before}`).toBe(
+          true,
+        );
+      }
+    }
+  });
+
+  it('a later hook that shortens the pending text does not make the scan skip what follows', async () => {
+    const registry = new HookRegistry();
+    await registry.register(HookPoint.AgentStreamChunk, new SecurityValidationHook(Presets.strict()));
+    // Removes every 'x' (runs after the security hook, which has the highest priority).
+    await registry.register(HookPoint.AgentStreamChunk, {
+      id: 'squeeze',
+      execute: (context) => {
+        const chunk = context.data.chunk as { text: string };
+        return HookResult.modified({ chunk: { text: chunk.text.replaceAll('x', '') } });
+      },
+    });
+    for (const size of [7, 200, 400]) {
+      const text = `${prose}${'x'.repeat(600)}${prose} key ${secret} ${prose.repeat(8)}`;
+      const agent = createAgent({
+        name: 'writer',
+        registry,
+        async *stream() {
+          for (let index = 0; index < text.length; index += size) yield text.slice(index, index + size);
+        },
+      });
+      const { released, error } = await read(agent.stream({ text: 'key?' }).textStream);
+      expect(HookCancelledError.isInstance(error), `deltas of ${size}`).toBe(true);
+      expect(released).not.toContain('ghp_');
+    }
   });
 });

@@ -35,3 +35,61 @@ export function planStreamScan(options: {
   const offsetInPending = Math.min(pending.length, Math.max(0, scannedTo - released));
   return { window: pending.slice(offsetInPending), offsetInPending };
 }
+
+/**
+ * Where the next window of a stream starts, remembered between judgments: `scannedTo` (a position in the whole
+ * response) and the text from there to the end of the pending text as this hook left it (`tail`, masks applied).
+ */
+export interface StreamScanState {
+  readonly scannedTo: number;
+  readonly tail: string;
+}
+
+/**
+ * `scannedTo` for this judgment. When the text from `scannedTo` on is no longer what the hook left (a later
+ * hook at the point rewrote it), the window starts at the first pending character instead: positions past a
+ * rewrite mean nothing, and skipping text would release it unscanned.
+ */
+export function resumeStreamScan(
+  state: StreamScanState | undefined,
+  released: number,
+  pending: string,
+): number {
+  if (state === undefined) return 0;
+  const offset = state.scannedTo - released;
+  if (offset < 0 || !pending.startsWith(state.tail, offset)) return released;
+  return state.scannedTo;
+}
+
+/**
+ * The state after a scan, from the pending text the hook answered with (`judged`: masked in lenient mode, so
+ * positions follow the text the reader gets). The next window starts `overlapChars` characters before the end
+ * as the detectors read them (percent- and entity-decoded, invisible characters removed, see `normalizeText`):
+ * a secret padded with zero-width characters or written as entities is seen whole too, up to `maxOverlapChars`
+ * characters of raw text.
+ */
+export function endStreamScan(options: {
+  released: number;
+  judged: string;
+  final: boolean;
+  overlapChars: number;
+  maxOverlapChars: number;
+  /** Where each decoded character of `text` starts in it; `undefined` when the text decodes to itself. */
+  decodedStarts: (text: string) => ArrayLike<number> | undefined;
+}): StreamScanState {
+  const { released, judged, final, overlapChars, maxOverlapChars } = options;
+  const end = released + judged.length;
+  if (final) return { scannedTo: end, tail: '' };
+  const tail = judged.slice(Math.max(0, judged.length - maxOverlapChars));
+  let overlap = Math.min(overlapChars, tail.length);
+  if (tail.length > overlapChars) {
+    // The raw position of the `overlapChars`-th decoded character from the end.
+    const starts = options.decodedStarts(tail);
+    if (starts !== undefined) {
+      overlap =
+        starts.length > overlapChars ? tail.length - starts[starts.length - overlapChars]! : tail.length;
+      overlap = Math.max(overlap, overlapChars);
+    }
+  }
+  return { scannedTo: end - overlap, tail: judged.slice(judged.length - overlap) };
+}

@@ -8,10 +8,18 @@ export class InvalidHookResultError extends LlmspellError {
   /** What the hook returned. */
   readonly value: unknown;
 
-  constructor(options: { hookId: string; hookPoint: HookPoint; value: unknown }) {
+  constructor(options: {
+    hookId: string;
+    hookPoint: HookPoint;
+    value: unknown;
+    /** What is wrong with a HookResult the point cannot use; default: it is not a HookResult at all. */
+    problem?: string;
+  }) {
     super(
-      `Hook '${options.hookId}' at ${options.hookPoint} returned ${describeResult(options.value)}, ` +
-        'which is not a HookResult; return one built with HookResult.continue(), HookResult.modified(…) and so on',
+      options.problem !== undefined
+        ? `Hook '${options.hookId}' at ${options.hookPoint} returned a result it cannot use: ${options.problem}`
+        : `Hook '${options.hookId}' at ${options.hookPoint} returned ${describeResult(options.value)}, ` +
+            'which is not a HookResult; return one built with HookResult.continue(), HookResult.modified(…) and so on',
     );
     this.hookId = options.hookId;
     this.hookPoint = options.hookPoint;

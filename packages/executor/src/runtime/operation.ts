@@ -82,10 +82,20 @@ export type AfterDecision<Output> = { type: 'done'; output: Output } | { type: '
 const RUN = Object.freeze({ type: 'run' as const });
 const RETRY = Object.freeze({ type: 'retry' as const });
 
+/** One piece of a streaming call: a string is text, `{ marker }` anything else; `undefined` ends the stream. */
+export type StreamPiece<Marker> = string | { marker: Marker } | undefined;
+
 /** Where a streaming call's pieces come from: text to judge, or a marker to pass through in order. */
-export interface StreamSource<Marker> {
-  /** The next piece: a string is text, `{ marker }` anything else; `undefined` at the end of the stream. */
-  read(): PromiseLike<string | { marker: Marker } | undefined>;
+export interface StreamSource<Marker, Raw = unknown> {
+  /** The next piece; `undefined` at the end of the stream. */
+  read(): PromiseLike<StreamPiece<Marker>>;
+  /**
+   * For a source over another reader, `read()` split in two: `next()` is the raw read and `piece(raw)` turns its
+   * result into the next piece, or `null` when it holds nothing to pass on (read again). With both set the
+   * lifecycle uses them instead of `read()` and waits on one promise per piece instead of two.
+   */
+  next?(): PromiseLike<Raw>;
+  piece?(raw: Raw): StreamPiece<Marker> | null;
   /** The call ended early: stop producing (fire and forget; a source may ignore it). */
   cancel(reason: unknown): void;
   /**
@@ -384,7 +394,7 @@ export class Operation<Output> {
    * chunk hook's cancel, a broken source, an After cancel) the source is cancelled, cleanup runs, and it
    * rejects with that error.
    */
-  async stream<Marker>(source: StreamSource<Marker>, sink: StreamSink<Marker>): Promise<void> {
+  async stream<Marker, Raw>(source: StreamSource<Marker, Raw>, sink: StreamSink<Marker>): Promise<void> {
     const { executor, points } = this.#spec;
     const signal = this.#signal;
     const guard = new StreamGuard(executor, this.context.child(Points.AgentStreamChunk), sink, signal);
@@ -394,10 +404,20 @@ export class Operation<Output> {
     if (!racing) this.#onStop = (reason) => source.cancel(reason);
     let reading = true;
     try {
+      const split = source.next !== undefined && source.piece !== undefined;
       for (;;) {
-        const piece = await (racing ? Promise.race([source.read(), stop]) : source.read());
-        this.#throwIfInterrupted();
-        signal?.throwIfAborted();
+        let piece: StreamPiece<Marker> | null;
+        if (split) {
+          const raw = await (racing ? Promise.race([source.next!(), stop]) : source.next!());
+          this.#throwIfInterrupted();
+          signal?.throwIfAborted();
+          piece = source.piece!(raw);
+          if (piece === null) continue;
+        } else {
+          piece = await (racing ? Promise.race([source.read(), stop]) : source.read());
+          this.#throwIfInterrupted();
+          signal?.throwIfAborted();
+        }
         if (piece === undefined) break;
         if (typeof piece === 'string') {
           const judged = guard.push(piece);

@@ -55,6 +55,11 @@ export class StreamGuard<Marker> {
   /** A delta arrived; judged at once. A promise when a hook answered asynchronously. */
   push(delta: string): void | Promise<void> {
     if (delta.length === 0) return;
+    // No hooks at the point and nothing held back: the delta is released as it is.
+    if (this.#pending.length === 0 && this.executor.holdBackAt(AgentStreamChunk) < 0) {
+      this.#emit(delta);
+      return;
+    }
     this.#pending += delta;
     return this.#judge(false);
   }

@@ -1,0 +1,71 @@
+import { HookCancelledError, HookPoint, HookResult } from '@llmspell/core';
+import { HookRegistry } from '@llmspell/registry';
+import { describe, expect, it } from 'vitest';
+import { hook } from '../__fixtures__/hooks.js';
+import { createAgent } from './create-agent.js';
+
+const { AgentStreamChunk: Chunk } = HookPoint;
+const secret = 'password: hunter2';
+
+/** A streaming agent answering `secret` one character at a time, with `redact` at AgentStreamChunk. */
+async function redactedAgent(redact: () => unknown, failurePolicy: 'open' | 'closed') {
+  const registry = new HookRegistry();
+  await registry.register(
+    Chunk,
+    hook('redact', redact, { name: 'redact', failurePolicy, streamHoldBackChars: 4 }),
+  );
+  return createAgent({
+    name: 'writer',
+    registry,
+    async *stream() {
+      yield* secret;
+    },
+  });
+}
+
+async function read(stream: AsyncIterable<string>): Promise<{ released: string; error: unknown }> {
+  let released = '';
+  try {
+    for await (const delta of stream) released += delta;
+  } catch (error) {
+    return { released, error };
+  }
+  return { released, error: undefined };
+}
+
+describe('a chunk hook that rewrites the chunk into something unusable', () => {
+  // A redaction that forgot an `await` answers a promise; others answer null or a number.
+  const unusable: [string, () => unknown][] = [
+    ['a promise as the text', () => HookResult.modified({ chunk: { text: Promise.resolve('***') } })],
+    ['a number as the text', () => HookResult.modified({ chunk: { text: 42 } })],
+    ['a string as the chunk', () => HookResult.modified({ chunk: '***' })],
+    ['null as the chunk', () => HookResult.modified({ chunk: null })],
+  ];
+
+  for (const [name, redact] of unusable) {
+    it(`fails closed on ${name}: nothing it meant to hide is released`, async () => {
+      const agent = await redactedAgent(redact, 'closed');
+      const stream = agent.stream({ text: 'the password?' });
+      const { released, error } = await read(stream.textStream);
+      expect(released).toBe('');
+      expect(HookCancelledError.isInstance(error)).toBe(true);
+      expect((error as HookCancelledError).hookPoint).toBe(Chunk);
+      expect((error as HookCancelledError).reason).toContain("Hook 'redact' failed");
+      await expect(stream.output).rejects.toBe(error);
+    });
+  }
+
+  it('is a failure of the hook: a fail-open hook is passed over as if it had thrown', async () => {
+    const agent = await redactedAgent(() => HookResult.modified({ chunk: { text: 42 } }), 'open');
+    const { released, error } = await read(agent.stream({ text: 'the password?' }).textStream);
+    expect(error).toBeUndefined();
+    expect(released).toBe(secret);
+  });
+
+  it('still accepts a chunk patch without text (the pending text stays)', async () => {
+    const agent = await redactedAgent(() => HookResult.modified({ chunk: { note: 'seen' } }), 'closed');
+    const { released, error } = await read(agent.stream({ text: 'the password?' }).textStream);
+    expect(error).toBeUndefined();
+    expect(released).toBe(secret);
+  });
+});
