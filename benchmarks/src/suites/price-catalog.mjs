@@ -86,7 +86,8 @@ function floatGapPico(floatUsd, exactPico) {
 
 /** Median ms and settled heap of importing `specifier` in fresh processes (`--expose-gc`). */
 function loadCost(specifier, runs) {
-  const script = `const t=performance.now();await import(${JSON.stringify(specifier)});const ms=performance.now()-t;for(let i=0;i<4;i++){gc();await new Promise(r=>setImmediate(r));}const m=process.memoryUsage();console.log(JSON.stringify({ms,heap:m.heapUsed+m.external}));`;
+  // `ioredis`: whether the import loaded the ioredis package (CommonJS, so it shows in the require cache).
+  const script = `import{createRequire}from'node:module';const t=performance.now();await import(${JSON.stringify(specifier)});const ms=performance.now()-t;const ioredis=Object.keys(createRequire(process.cwd()+'/').cache).some(p=>p.includes('/ioredis/'));for(let i=0;i<4;i++){gc();await new Promise(r=>setImmediate(r));}const m=process.memoryUsage();console.log(JSON.stringify({ms,heap:m.heapUsed+m.external,ioredis}));`;
   const samples = [];
   for (let run = 0; run < runs; run++) {
     const output = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
@@ -98,6 +99,7 @@ function loadCost(specifier, runs) {
   return {
     ms: median(samples.map((sample) => sample.ms)),
     heap: median(samples.map((sample) => sample.heap)),
+    ioredis: samples.some((sample) => sample.ioredis),
   };
 }
 
@@ -315,12 +317,12 @@ export const priceCatalog = {
         `heap +${kib(catalogLoad.heap - baseline.heap)}`,
       ],
       [
-        'import @llmspell/hook-cost (the catalog, ioredis, ajv)',
+        `import @llmspell/hook-cost (the catalog, ajv${hookLoad.ioredis ? ', ioredis' : '; ioredis only on first Redis use'})`,
         `${(hookLoad.ms - baseline.ms).toFixed(1)} ms`,
         `heap +${kib(hookLoad.heap - baseline.heap)}`,
       ],
       [
-        'import ioredis (for scale: hook-cost already loads it)',
+        `import ioredis (for scale: ${hookLoad.ioredis ? 'hook-cost already loads it' : 'what a first Redis connection adds'})`,
         `${(redisClientLoad.ms - baseline.ms).toFixed(1)} ms`,
         `heap +${kib(redisClientLoad.heap - baseline.heap)}`,
       ],

@@ -103,11 +103,12 @@ class ReaderSink implements StreamSink<StreamPart> {
     }
     const original = this.source.lastDelta;
     // Released as it arrived: the model's own part (with its providerMetadata) goes on unchanged.
-    this.send(
+    const part =
       original !== undefined && original.delta === delta && original.id === id
         ? original
-        : { type: 'text-delta', id, delta },
-    );
+        : ({ type: 'text-delta', id, delta } as const);
+    this.source.content.addText(id, delta);
+    this.#enqueue(part);
   }
 
   marker(part: StreamPart): void {
@@ -124,6 +125,10 @@ class ReaderSink implements StreamSink<StreamPart> {
 
   send(part: StreamPart): void {
     this.source.content.add(part);
+    this.#enqueue(part);
+  }
+
+  #enqueue(part: StreamPart): void {
     if (this.gone) return;
     try {
       this.controller!.enqueue(part);

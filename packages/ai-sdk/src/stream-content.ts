@@ -35,17 +35,9 @@ export class StreamContent {
         if (part.type === 'text-start') this.#lastText = undefined;
         this.#start(part.type === 'text-start' ? 'text' : 'reasoning', part.id, part.providerMetadata);
         break;
-      case 'text-delta': {
-        const last = this.#lastText;
-        if (last !== undefined && last.id === part.id) {
-          last.part.text += part.delta;
-          break;
-        }
-        const open = this.#open.get(`text:${part.id}`) ?? this.#start('text', part.id, undefined);
-        open.text += part.delta;
-        this.#lastText = { id: part.id, part: open };
+      case 'text-delta':
+        this.addText(part.id, part.delta);
         break;
-      }
       case 'reasoning-delta': {
         const open = this.#open.get(`reasoning:${part.id}`) ?? this.#start('reasoning', part.id, undefined);
         open.text += part.delta;
@@ -70,6 +62,18 @@ export class StreamContent {
         if (!STREAM_ONLY_PARTS.has(part.type)) this.#content.push(part as ContentPart);
         break;
     }
+  }
+
+  /** A `text-delta` part, given as its id and text. */
+  addText(id: string, delta: string): void {
+    const last = this.#lastText;
+    if (last !== undefined && last.id === id) {
+      last.part.text += delta;
+      return;
+    }
+    const open = this.#open.get(`text:${id}`) ?? this.#start('text', id, undefined);
+    open.text += delta;
+    this.#lastText = { id, part: open };
   }
 
   /** The content generated so far, in the order its parts started. */

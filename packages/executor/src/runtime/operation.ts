@@ -421,12 +421,16 @@ export class Operation<Output> {
         if (piece === undefined) break;
         if (typeof piece === 'string') {
           const judged = guard.push(piece);
-          if (judged !== undefined) await judged;
+          if (judged !== undefined) {
+            // Hooks answered asynchronously: the call may have been stopped meanwhile. (A synchronous release
+            // gives nothing else a chance to run; the guard itself checks the signal after sync hooks.)
+            await judged;
+            this.#throwIfInterrupted();
+            signal?.throwIfAborted();
+          }
         } else {
           guard.mark(piece.marker);
         }
-        this.#throwIfInterrupted();
-        signal?.throwIfAborted();
       }
       reading = false;
       const judged = guard.end();
