@@ -128,7 +128,9 @@ describe('outputs and tool results', () => {
     const lenient = new SecurityValidationHook(SecurityConfig.lenient());
     const judged = lenient.execute(contextAt(HookPoint.AfterToolExecution, 'db', { output: new Row(page) }));
     expect(judged).toMatchObject({ type: 'modified' });
-    expect(JSON.stringify((judged as unknown as { data: { output: unknown } }).data.output)).not.toContain('Ignore all');
+    expect(JSON.stringify((judged as unknown as { data: { output: unknown } }).data.output)).not.toContain(
+      'Ignore all',
+    );
     const clean = new SecurityValidationHook(SecurityConfig.strict()).execute(
       contextAt(HookPoint.AfterToolExecution, 'db', { output: new Row('fine') }),
     );
