@@ -47,6 +47,12 @@ export interface NamesPage {
   cursor: string | undefined;
 }
 
+/** One page of a scope's names with their totals; `cursor` continues it, undefined after the last page. */
+export interface TotalsPage {
+  entries: [string, StoredTotals][];
+  cursor: string | undefined;
+}
+
 /** A budget to check before a call. */
 export interface BudgetCheck {
   scope: CostScope;
@@ -83,10 +89,15 @@ export interface CostStore {
   release(reservationId: string, component: string, userId?: string, period?: PeriodRef): Promise<void>;
   /** A scope's lifetime totals, or with `period` that period's (empty once the period is no longer kept). */
   totals(scope: CostScope, name: string, period?: PeriodRef): Promise<StoredTotals>;
-  /** Every component or user name that has totals. */
+  /** Every component or user name that has totals (as the store keeps them: see `storedCostName`). */
   names(scope: CostScope): Promise<string[]>;
   /** One page of names from `cursor` (the store's own format; its first page has cursor undefined). Optional. */
   namesPage?(scope: CostScope, cursor?: string, count?: number): Promise<NamesPage>;
+  /**
+   * One page of names, as the store keeps them, with their lifetime totals (or one period's): what `report()`
+   * prefers to `namesPage` and a `totals()` call per name. Optional.
+   */
+  totalsPage?(scope: CostScope, cursor?: string, count?: number, period?: PeriodRef): Promise<TotalsPage>;
   /**
    * Every name's lifetime totals (or one period's) at once, for a store that holds them in memory: what
    * `report()` prefers to a `totals()` call per name. Optional.
