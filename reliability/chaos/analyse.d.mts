@@ -29,6 +29,8 @@ export interface ChaosRun {
   orchestratorUnhandled: number;
   /** Whether the security scan refuses `text` outside the soak. Default: never. */
   refusedOutsideSoak?: (text: string) => boolean;
+  /** The hostile worker's report, exit figures and how it exited; its checks are added when given. */
+  hostile?: Record<string, unknown>;
 }
 
 /** Turns what the workers reported and what Redis holds into pass/fail checks, figures and notes. */

@@ -84,6 +84,161 @@ function explainUnreported(windows, failOpen, windowMs, limit, timeoutMs) {
   });
 }
 
+const picoOf = (settings, [input, output]) =>
+  BigInt(input) * picoPerToken(settings.cost.inputPer1k) +
+  BigInt(output) * picoPerToken(settings.cost.outputPer1k);
+
+/** Decimal USD (a number or string) → integer pico-dollars. */
+function usdToPico(usd) {
+  const [whole, fraction = ''] = String(usd).split('.');
+  return BigInt(whole + fraction.padEnd(12, '0').slice(0, 12));
+}
+
+const usdText = (pico) => {
+  const text = pico.toString().padStart(13, '0');
+  return `$${text.slice(0, -12)}.${text.slice(-12).replace(/0+$/, '') || '0'}`;
+};
+
+/**
+ * The hostile worker's checks: its budgets held (spend in Redis within one call of the budget, and equal to what
+ * its model ran), its heap stayed flat, its plain canary calls were served, no hook failed on its callers' data,
+ * and no event loop (its own or a worker's) was blocked beyond the bound.
+ */
+function hostileChecks({ settings, hostile, workers, refusedOutsideSoak, notes }) {
+  const bounds = settings.hostile;
+  const report = hostile?.report;
+  if (!report) {
+    notes.push('hostile worker: no report');
+    return {
+      checks: [{ check: 'hostile worker reported', value: 'no report', expected: 'a report', pass: false }],
+      figures: undefined,
+    };
+  }
+  // Budgets: per user, spend in Redis − budget ≤ the largest call that user ran; spend = what ran, exactly.
+  const budgetPico = usdToPico(bounds.perUserBudgetUsd);
+  let worstOvershoot = 0n;
+  let worstAllowed = 0n;
+  let largestCall = 0n;
+  let overshootBeyondOneCall = 0;
+  let inexact = 0;
+  let reachedBudget = 0;
+  for (const { user, ran, stored } of report.budgets) {
+    const costs = ran.map((tokens) => picoOf(settings, tokens));
+    const expected = costs.reduce((sum, cost) => sum + cost, 0n);
+    let oneCall = 0n;
+    for (const cost of costs) if (cost > oneCall) oneCall = cost;
+    if (oneCall > largestCall) largestCall = oneCall;
+    if (
+      stored.error !== undefined ||
+      BigInt(stored.costPicoUsd) !== expected ||
+      stored.calls !== ran.length
+    ) {
+      inexact += 1;
+      notes.push(
+        `hostile worker: user ${user}: Redis holds ${stored.error ?? `${stored.costPicoUsd} pico-USD over ${stored.calls} calls`}, its model ran ${ran.length} calls for ${expected}`,
+      );
+      continue;
+    }
+    const spent = expected;
+    if (spent >= budgetPico) reachedBudget += 1;
+    const overshoot = spent > budgetPico ? spent - budgetPico : 0n;
+    if (overshoot > worstOvershoot) {
+      worstOvershoot = overshoot;
+      worstAllowed = oneCall;
+    }
+    if (overshoot > oneCall) {
+      overshootBeyondOneCall += 1;
+      notes.push(`hostile worker: user ${user} spent ${usdText(spent)} of a ${usdText(budgetPico)} budget`);
+    }
+  }
+  const users = report.budgets.length;
+
+  // Canaries: a plain caller between the hostile ones, in the same process, must be answered. A refusal the security
+  // scan repeats outside the soak is its verdict on the text (as for the workers' plain prompts).
+  const canaryFailures = report.canary.failures.filter(
+    (failure) =>
+      !(
+        failure.outcome.startsWith('cancelled: Security violation') &&
+        typeof failure.text === 'string' &&
+        refusedOutsideSoak(failure.text)
+      ),
+  );
+  const canaryWrong = report.canary.failed - (report.canary.failures.length - canaryFailures.length);
+  for (const failure of canaryFailures) {
+    notes.push(`hostile worker: canary "${failure.text}" ${failure.outcome}: ${failure.detail}`);
+  }
+
+  const heapGrowth =
+    report.heap.startBytes === null
+      ? Number.POSITIVE_INFINITY
+      : report.heap.endBytes - report.heap.startBytes;
+  const heapCalls = report.calls - report.heap.callsAtStart;
+  const mb = (bytes) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+
+  const workerDelays = workers.map(
+    ({ report: workerReport }) => workerReport?.eventLoopDelay?.maxMs ?? Number.NaN,
+  );
+  const worstWorkerDelay = Math.max(...workerDelays);
+  const hostileDelay = report.eventLoopDelay.maxMs;
+  const delayBound = bounds.maxEventLoopDelayMs;
+
+  const hookFaults = report.executor.failures + report.executor.timeouts;
+  const checks = [
+    {
+      check: 'hostile worker: plain calls in its process answered (canaries between the hostile calls)',
+      value: `${report.canary.ok} / ${report.canary.calls - (report.canary.failed - canaryWrong)}`,
+      expected: 'all',
+      pass: report.canary.calls > 0 && canaryWrong === 0,
+    },
+    {
+      check: "hostile worker: hook failures or timeouts on its callers' data; prototype polluted",
+      value: `${hookFaults} (${report.executor.failures} failures, ${report.executor.timeouts} timeouts); ${report.prototypePolluted ? 'polluted' : 'no'}`,
+      expected: '0; no',
+      pass: hookFaults === 0 && report.prototypePolluted === false,
+    },
+    {
+      check: `hostile worker: budget overshoot (spend in Redis − ${usdText(budgetPico)} budget per user)`,
+      value:
+        `${usdText(worstOvershoot)} at most (one call of that user: ${usdText(worstAllowed)}); ` +
+        `${reachedBudget} of ${users} users reached the budget; spend = what ran for ${users - inexact} of ${users}`,
+      expected: '≤ one call, spend exact',
+      pass: users > 0 && reachedBudget > 0 && overshootBeyondOneCall === 0 && inexact === 0,
+    },
+    {
+      check: 'hostile worker: heap growth after GC',
+      value: `${mb(heapGrowth)} over ${heapCalls} calls (${mb(report.heap.startBytes ?? 0)} → ${mb(report.heap.endBytes)})`,
+      expected: `< ${mb(bounds.maxHeapGrowthBytes)} over ≥ ${bounds.minHeapCalls} calls`,
+      pass: heapCalls >= bounds.minHeapCalls && heapGrowth < bounds.maxHeapGrowthBytes,
+    },
+    {
+      check: 'longest event-loop block (max delay)',
+      value: `hostile worker ${hostileDelay.toFixed(1)} ms, workers ${worstWorkerDelay.toFixed(1)} ms`,
+      expected: `≤ ${delayBound} ms`,
+      pass: hostileDelay <= delayBound && worstWorkerDelay <= delayBound,
+    },
+  ];
+  return {
+    checks,
+    figures: {
+      calls: report.calls,
+      ranCalls: report.ranCalls,
+      runMs: report.runMs,
+      outcomes: report.outcomes,
+      durations: report.durations,
+      canary: { calls: report.canary.calls, ok: report.canary.ok, failed: report.canary.failed },
+      users,
+      reachedBudget,
+      largestCallPico: largestCall,
+      worstOvershootPico: worstOvershoot,
+      heap: { ...report.heap, growth: heapGrowth, calls: heapCalls },
+      eventLoopDelay: { hostile: report.eventLoopDelay, workersMaxMs: worstWorkerDelay },
+      executor: report.executor,
+      circuitsOpened: report.events?.['hook.circuit_opened'] ?? 0,
+      pendingCostRecords: report.pendingCostRecords,
+    },
+  };
+}
+
 export function analyse({
   settings,
   faults,
@@ -93,6 +248,7 @@ export function analyse({
   tokenBurst,
   orchestratorUnhandled,
   refusedOutsideSoak = () => false,
+  hostile,
 }) {
   const notes = [];
   const calls = workers.flatMap(({ report }) => report?.calls ?? []);
@@ -261,10 +417,12 @@ export function analyse({
     workers.reduce(
       (sum, { exit }) => sum + (exit ? exit.unhandledRejections + exit.uncaughtExceptions : 0),
       0,
-    );
-  const missingReports = workers.filter(({ report }) => !report).map(({ worker }) => worker);
-  const hung = workers.filter(({ hung }) => hung);
-  const badExit = workers.filter(({ exitCode, hung }) => !hung && exitCode !== 0);
+    ) +
+    (hostile?.exit ? hostile.exit.unhandledRejections + hostile.exit.uncaughtExceptions : 0);
+  const processes = hostile ? [...workers, { ...hostile, worker: 'hostile' }] : workers;
+  const missingReports = processes.filter(({ report }) => !report).map(({ worker }) => worker);
+  const hung = processes.filter(({ hung }) => hung);
+  const badExit = processes.filter(({ exitCode, hung }) => !hung && exitCode !== 0);
   for (const { worker, handles } of hung) {
     notes.push(`worker ${worker} did not exit by itself; still open: ${(handles ?? ['unknown']).join(', ')}`);
   }
@@ -287,6 +445,28 @@ export function analyse({
 
   const sum = (name) => workers.reduce((total, { report }) => total + (report?.metrics?.[name] ?? 0), 0);
   const eventSum = (name) => workers.reduce((total, { report }) => total + (report?.events?.[name] ?? 0), 0);
+
+  // Breakers: a caller's data never opens one (nor does the failing Redis: the hooks' bounded waits are not faults).
+  const hostileResult = hostile
+    ? hostileChecks({ settings, hostile, workers, refusedOutsideSoak, notes })
+    : { checks: [], figures: undefined };
+  const workerCircuits = eventSum('hook.circuit_opened');
+  const hostileCircuits = hostile?.report?.events?.['hook.circuit_opened'] ?? 0;
+  const notClosed = [
+    ...workers.flatMap(({ report }) => report?.executor?.notClosed ?? []),
+    ...(hostile?.report?.executor?.notClosed ?? []),
+  ];
+  const circuitCheck = {
+    check: hostile
+      ? 'circuit breakers opened (workers and hostile worker, every hook)'
+      : 'circuit breakers opened (every hook)',
+    value:
+      `${workerCircuits + hostileCircuits} (${workerCircuits} in the workers` +
+      `${hostile ? `, ${hostileCircuits} in the hostile worker` : ''}); ${notClosed.length} not closed at the end`,
+    expected: '0',
+    pass: workerCircuits + hostileCircuits === 0 && notClosed.length === 0,
+  };
+  if (notClosed.length > 0) notes.push(`circuits not closed at the end: ${notClosed.join(', ')}`);
 
   const format = (ms) => `${ms.toFixed(1)} ms`;
   const checks = [
@@ -329,15 +509,19 @@ export function analyse({
       pass: costExact && pendingCostRecords === 0,
     },
     ...tokenBurstCheck(settings, tokenBurst),
+    circuitCheck,
     {
       check: 'unhandled rejections / uncaught exceptions',
       value: String(unhandled),
       expected: '0',
       pass: unhandled === 0,
     },
+    ...hostileResult.checks,
     {
-      check: 'workers that exited by themselves',
-      value: `${workers.length - hung.length - badExit.length} / ${workers.length}`,
+      check: hostile
+        ? 'workers that exited by themselves (the hostile worker included)'
+        : 'workers that exited by themselves',
+      value: `${processes.length - hung.length - badExit.length} / ${processes.length}`,
       expected: 'all',
       pass: hung.length === 0 && badExit.length === 0 && missingReports.length === 0,
     },
@@ -399,8 +583,9 @@ export function analyse({
       hookFailures: sum('hookFailures'),
       hookTimeouts: sum('hookTimeouts'),
       hookSkips: sum('hookSkips'),
-      circuitsOpened: eventSum('hook.circuit_opened'),
+      circuitsOpened: workerCircuits,
     },
+    hostile: hostileResult.figures,
   };
   notes.push(...examples);
   return { passed: checks.every((check) => check.pass), checks, figures, notes };

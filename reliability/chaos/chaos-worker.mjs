@@ -1,6 +1,7 @@
 // One chaos worker: an agent guarded by all four hooks (security, Redis cache, Redis-shared rate limit, Redis cost
 // totals) makes a fixed number of calls while the orchestrator kills and pauses Redis. It reports every call as one
 // JSON line on stdout, then releases everything it opened and exits by itself (no process.exit).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { EventBus, HookCancelledError, HookPoint, InMemoryMetrics, isBeforePoint } from '@llmspell/core';
 import { createAgent, HookExecutor } from '@llmspell/executor';
 import { CostTrackingHook, RedisCostStore } from '@llmspell/hook-cost';
@@ -232,8 +233,11 @@ async function lane() {
   }
 }
 
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 send({ type: 'ready', worker });
 await Promise.all(Array.from({ length: settings.lanesPerWorker }, lane));
+loopDelay.disable();
 
 // Records a failover left pending are replayed once their shard confirms writes again (a node that was killed is
 // back as a replica): a process that lives on would get there at its next call; this one waits for it.
@@ -242,6 +246,7 @@ while (costs.pendingRecords > 0 && now() < flushDeadline) {
   await costs.flush();
   if (costs.pendingRecords > 0) await sleep(250);
 }
+const stats = executor.stats();
 // Release everything: onUnregister flushes pending cost records and closes the hooks' own Redis clients.
 for (const [point, hook] of registrations) await registry.unregister(point, hook.id);
 await costStore.close();
@@ -255,6 +260,13 @@ send({
   calls,
   pendingCostRecords: costs.pendingRecords,
   events: eventCounts,
+  executor: {
+    failures: stats.reduce((sum, entry) => sum + entry.failures, 0),
+    notClosed: stats
+      .filter((entry) => entry.circuitState !== 'closed')
+      .map((entry) => `${entry.hookId}@${entry.hookPoint}`),
+  },
+  eventLoopDelay: { maxMs: loopDelay.max / 1e6, p99Ms: loopDelay.percentile(99) / 1e6 },
   metrics: {
     cacheHits: metric('cache_hits'),
     cacheMisses: metric('cache_misses'),

@@ -64,7 +64,7 @@ export function renderClusterSection({ settings, result, environment, topology }
 Run of ${environment.date}: ${environment.cpus} cores, Node ${environment.node}, redis-server ${environment.redisVersion},
 ${(environment.elapsedMs / 1000).toFixed(1)} s for the whole soak. Overall: **${result.passed ? 'passed' : 'FAILED'}**.
 
-The same ${settings.workers} workers × ${settings.callsPerWorker} calls, hooks and checks as above, on a Redis Cluster the soak starts:
+The same ${settings.workers} workers × ${settings.callsPerWorker} calls, hostile worker, hooks and checks as above, on a Redis Cluster the soak starts:
 ${cluster.masters} masters with ${cluster.replicasPerMaster} replica each, \`cluster-node-timeout\` ${cluster.nodeTimeoutMs} ms, no persistence (the replicas
 hold the data). Each worker has one ioredis \`Cluster\` client that the cache and the rate limiter share; the cost
 store has \`confirmReplicas: ${cluster.confirmReplicas}\` and so writes over a duplicate of it.
@@ -96,7 +96,7 @@ ${checksTable(result.checks)}
 | worst latency while a master was down (killed, until its replica took over) | ${latency.killMax.toFixed(1)} ms |
 | worst latency while a master was paused | ${latency.pauseMax.toFixed(1)} ms |
 | executor: hook failures / timeouts / skips / circuits opened | ${metrics.hookFailures} / ${metrics.hookTimeouts} / ${metrics.hookSkips} / ${metrics.circuitsOpened} |
-
+${hostileSection(settings, figures)}
 ${result.notes.length > 0 ? `Notes from this run:\n\n${result.notes.map((note) => `- ${note}`).join('\n')}\n` : ''}
 ${CLUSTER_GUARANTEES}
 ${CLUSTER_END}`;
@@ -131,6 +131,42 @@ const CLUSTER_GUARANTEES = `### What the cluster soak guarantees
   restart of a killed master before its replica took over (it would come back empty and the replica would copy
   that): the soak restarts it only once the replica has taken over.
 `;
+
+/** The hostile worker's figures: what each kind of probe got, how long it took, heap samples. */
+function hostileSection(settings, figures) {
+  const hostile = figures.hostile;
+  if (!hostile) return '';
+  const { hostile: bounds } = settings;
+  const mb = (bytes) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+  const rows = Object.entries(hostile.outcomes).map(([kind, outcomes]) => {
+    const took = hostile.durations?.[kind];
+    const mean = took ? (took.totalMs / took.calls).toFixed(1) : '–';
+    const max = took ? took.maxMs.toFixed(1) : '–';
+    const counts = Object.entries(outcomes)
+      .sort((a, b) => b[1] - a[1])
+      .map(([outcome, count]) => `${outcome} ${count}`)
+      .join(', ');
+    return `| ${kind} | ${Object.values(outcomes).reduce((sum, count) => sum + count, 0)} | ${counts} | ${mean} / ${max} ms |`;
+  });
+  return `
+### Hostile worker
+
+${hostile.calls} hostile calls from ${bounds.lanes} lanes in ${(hostile.runMs / 1000).toFixed(1)} s (the model ran for ${hostile.ranCalls}), and
+${hostile.canary.calls} canary calls of a plain caller in between (${hostile.canary.ok} answered). "answered" is the hostile worker's own
+model's answer, which differs from the workers' for the same prompt: served to a worker from the cache, it would
+fail that worker's answer check. "error: HookConfigError" is the executor refusing metadata that is not a string
+before any hook runs (thrown to that caller).
+
+| probe | calls | outcomes | mean / max latency |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+
+Budgets: ${hostile.users} users with spend, ${hostile.reachedBudget} of them at or past the ${bounds.perUserBudgetUsd} USD budget; the most one went past
+it: ${usd(hostile.worstOvershootPico)} (the largest call it ran costs ${usd(hostile.largestCallPico)}). Heap after GC (calls: bytes):
+${hostile.heap.samples.map(([calls, bytes]) => `${calls}: ${mb(bytes)}`).join(', ')}. Longest event-loop delay: hostile worker
+${hostile.eventLoopDelay.hostile.maxMs.toFixed(1)} ms, workers ${hostile.eventLoopDelay.workersMaxMs.toFixed(1)} ms.
+`;
+}
 
 /** RESULTS.md: what ran, every check, the figures behind them. */
 export function renderResults({ settings, result, environment }) {
@@ -168,6 +204,10 @@ Faults: at ${settings.killAtProgress * 100}% of all calls Redis is killed (SIGKI
 the same port; at ${settings.pauseAtProgress * 100}% it is paused (SIGSTOP) for ${settings.outageMs / 1000} s: a Redis that hangs
 with its socket open instead of refusing.
 
+Beside them, a hostile worker with the same hooks and executor defaults sends what hostile callers send (inputs
+that are not objects, absurd \`maxCostUsd\`, ids with key separators, 100 KB ids, reused sub-objects, prototype
+keys) until the workers are done, with canary calls of a plain caller in between; see "How the checks are made".
+
 ## Checks
 
 ${table}
@@ -195,6 +235,7 @@ ${table}
 | cost store errors (records kept and replayed) | ${metrics.costStoreErrors} |
 | executor: hook failures / timeouts / skips / circuits opened | ${metrics.hookFailures} / ${metrics.hookTimeouts} / ${metrics.hookSkips} / ${metrics.circuitsOpened} |
 
+${hostileSection(settings, figures)}
 ${result.notes.length > 0 ? `Notes from this run:\n\n${result.notes.map((note) => `- ${note}`).join('\n')}\n` : ''}
 ## How the checks are made
 
@@ -233,6 +274,29 @@ ${result.notes.length > 0 ? `Notes from this run:\n\n${result.notes.map((note) =
   ${settings.schedulingMarginMs} ms for scheduling on a loaded machine.
 - **Exit**: workers never call \`process.exit\`; after their last call they unregister their hooks and close the
   cost store, and must then exit within ${settings.exitGraceMs / 1000} s.
+- **Hostile worker** (\`chaos/hostile-worker.mjs\`): the same four hooks and executor defaults as a worker, on the
+  same cache and rate-limit keys, run beside the workers until they are done, from ${settings.hostile.lanes} lanes. Its calls cycle
+  through: inputs that are not \`{ text }\` (\`null\`, numbers, strings, arrays, \`{}\`, \`{ text: 42 }\`);
+  \`metadata.maxCostUsd\` of '1e99999999999', '1e100000000', '1e30', '-1', 'NaN', 'Infinity', 30-digit decimals
+  and non-strings; user and tenant ids made of \`:\`, \`|\`, \`{\`, \`}\` and \`\\\`; 100 KB user and tenant ids (a fresh one
+  now and then); the user ids 'global', '__proto__' and 'constructor'; an input that reuses one sub-object at each
+  of ${settings.hostile.sharedDepth} levels; \`__proto__\`, \`constructor\`, \`toString\` keys in the input and the metadata (parsed from JSON); 100 KB
+  texts; and plain calls of a spender with a true estimate. Its model answers differently from the workers' model,
+  so a cache entry served across callers fails a worker's answer check. Each lane also makes a canary call of a
+  plain caller (no user id) at most every ${settings.hostile.canaryIntervalMs} ms, in the same process, which must be answered.
+  - **Breakers**: \`hook.circuit_opened\` events of every hook in every worker and the hostile worker, plus any
+    circuit not closed in \`executor.stats()\` at the end: 0.
+  - **Hook failures**: the hostile worker's executor records no hook failure or timeout (no hook throws on what
+    a caller sends; refusals are results), and \`Object.prototype\` gains nothing.
+  - **Budget**: each of its users has a ${settings.hostile.perUserBudgetUsd} USD budget (\`onStoreError: 'deny'\`: with the default
+    'allow', an outage admits calls unchecked by design). After it flushed, each user's spend read from Redis must
+    equal what its model ran for that user, and exceed the budget by at most the cost of one call of that user.
+    Calls of one user never overlap (ids are per lane).
+  - **Heap**: heapUsed after a forced GC once ${settings.hostile.warmUpCalls} calls are done (its EventBus history, capped at
+    ${settings.hostile.eventHistoryBytes / 1024} KiB, is full by then), every ${settings.hostile.heapSampleEvery} calls, and at the end: growth < ${settings.hostile.maxHeapGrowthBytes / 1_000_000} MB
+    over at least ${settings.hostile.minHeapCalls} calls.
+  - **Event loop**: the maximum delay of \`perf_hooks.monitorEventLoopDelay\` in the hostile worker (leaving out
+    the GCs it forces for the heap samples) and in every worker: ≤ ${settings.hostile.maxEventLoopDelayMs} ms.
 
 ## Choices
 

@@ -90,6 +90,45 @@ for (let worker = 0; worker < settings.workers; worker += 1) {
   });
 }
 
+// The hostile worker: beside the workers until they are done (then told to stop on stdin), on the same Redis.
+const hostileWorker = {
+  child: spawn(process.execPath, ['--expose-gc', join(here, 'hostile-worker.mjs')], {
+    env: { ...process.env, CHAOS_RUN_ID: runId, ...topology.workerEnvironment },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  }),
+  report: undefined,
+  exit: undefined,
+  handles: undefined,
+  reportedAt: undefined,
+  exitedAt: undefined,
+  exitCode: undefined,
+};
+createInterface({ input: hostileWorker.child.stdout }).on('line', (line) => {
+  let message;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    console.log(`hostile worker: ${line}`);
+    return;
+  }
+  if (message.type === 'report') {
+    hostileWorker.report = message;
+    hostileWorker.reportedAt = now();
+  } else if (message.type === 'exit') {
+    hostileWorker.exit = message;
+  } else if (message.type === 'handles') {
+    hostileWorker.handles = message.resources;
+  }
+});
+hostileWorker.child.stdin.on('error', () => {});
+hostileWorker.exited = new Promise((resolve) => {
+  hostileWorker.child.on('exit', (code, signal) => {
+    hostileWorker.exitedAt = now();
+    hostileWorker.exitCode = code ?? signal;
+    resolve();
+  });
+});
+
 const done = () => [...progress.values()].reduce((sum, value) => sum + value, 0);
 const waitForProgress = (share) =>
   new Promise((resolve) => {
@@ -108,6 +147,7 @@ let faultError;
 const deadline = setTimeout(() => {
   console.error(`chaos: the soak did not finish within ${maxRunMs / 1000} s; stopping the workers`);
   for (const { child } of workers) child.kill('SIGKILL');
+  hostileWorker.child.kill('SIGKILL');
 }, maxRunMs);
 
 /** The token-limit burst: fresh processes that start their calls together, against one key. */
@@ -163,24 +203,23 @@ const faulting = topology
     faultError = error instanceof Error ? error.message : String(error);
     console.error(`chaos: injecting faults failed: ${faultError}`);
   });
-const exitWatch = Promise.all(
-  workers.map(async (state) => {
-    await Promise.race([state.exited, waitForReport(state)]);
-    if (state.exitedAt !== undefined) return;
-    // Reported: it must now exit by itself within the grace period.
-    let graceTimer;
-    const grace = new Promise((resolve) => {
-      graceTimer = setTimeout(resolve, settings.exitGraceMs);
-    });
-    await Promise.race([state.exited, grace]);
-    clearTimeout(graceTimer);
-    if (state.exitedAt === undefined) {
-      state.hung = true;
-      state.child.kill('SIGKILL');
-      await state.exited;
-    }
-  }),
-);
+/** Waits for a worker's report (or exit), then gives it exitGraceMs to exit by itself. */
+async function watchExit(state) {
+  await Promise.race([state.exited, waitForReport(state)]);
+  if (state.exitedAt !== undefined) return;
+  let graceTimer;
+  const grace = new Promise((resolve) => {
+    graceTimer = setTimeout(resolve, settings.exitGraceMs);
+  });
+  await Promise.race([state.exited, grace]);
+  clearTimeout(graceTimer);
+  if (state.exitedAt === undefined) {
+    state.hung = true;
+    state.child.kill('SIGKILL');
+    await state.exited;
+  }
+}
+const exitWatch = Promise.all(workers.map(watchExit));
 function waitForReport(state) {
   return new Promise((resolve) => {
     const timer = setInterval(() => {
@@ -192,6 +231,9 @@ function waitForReport(state) {
   });
 }
 await exitWatch;
+// The workers are done: the hostile worker stops too.
+hostileWorker.child.stdin.end('stop\n');
+await watchExit(hostileWorker);
 clearTimeout(deadline);
 // Workers that finished early must not leave the fault injector waiting for progress that never comes.
 onProgress();
@@ -223,6 +265,13 @@ const result = analyse({
     hung: state.hung === true,
     handles: handles.get(state.worker),
   })),
+  hostile: {
+    report: hostileWorker.report,
+    exit: hostileWorker.exit,
+    exitCode: hostileWorker.exitCode,
+    hung: hostileWorker.hung === true,
+    handles: hostileWorker.handles,
+  },
   stored,
   storeError,
   tokenBurst,

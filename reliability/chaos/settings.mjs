@@ -44,6 +44,51 @@ export const settings = {
     overrun: 450,
     storeTimeoutMs: 2_000,
   },
+  /**
+   * The hostile worker (chaos/hostile-worker.mjs): the same hooks and executor defaults, run beside the workers
+   * until they are done and it has made `warmUpCalls + minHeapCalls` calls (at most `maxCallsPerLane` per lane),
+   * sending hostile inputs from `lanes` lanes; between
+   * them each lane makes a canary call of a plain caller (no user id) at most every `canaryIntervalMs`, which keeps
+   * the canaries below the rate limit of the callers without a user id.
+   */
+  hostile: {
+    lanes: 3,
+    thinkMs: 5,
+    maxCallsPerLane: 20_000,
+    canaryIntervalMs: 150,
+    /** Every user of the hostile worker has this budget; its spend in Redis may exceed it by one call at most. */
+    perUserBudgetUsd: 0.002,
+    /** The estimate its plain calls send as `metadata.maxCostUsd` (above what any of its calls costs). */
+    saneEstimateUsd: '0.0005',
+    /** Levels of the input that reuses one sub-object at every level (2^40 paths). */
+    sharedDepth: 40,
+    /** One call in this many of the 100 KB-id probe uses a fresh 100 KB id. */
+    freshHugeIdEvery: 20,
+    /** The first heap sample (after GC) is taken after this many calls: its EventBus history is full by then. */
+    warmUpCalls: 300,
+    /** Heap samples (after GC) every this many calls from then on; the event-loop delay leaves out those GCs. */
+    heapSampleEvery: 200,
+    /** The fewest calls between the first and the last heap sample for the heap check to count. */
+    minHeapCalls: 300,
+    /** Its EventBus keeps at most this much history (approximate bytes; the default is 16 MiB). */
+    eventHistoryBytes: 262_144,
+    /**
+     * Heap growth (after GC) allowed between the first sample and the end of its run: a few KB per call. One call
+     * in 9 carries 100 KB ids; anything keeping them per call would grow the heap by several MB per 100 calls.
+     */
+    maxHeapGrowthBytes: 4_000_000,
+    /**
+     * The longest any worker's event loop may be blocked (max delay, perf_hooks.monitorEventLoopDelay). The attacks
+     * this guards against blocked it for 4.3 s (a sub-object reused 22 levels deep, before canonicalJson counted
+     * nodes) to 21.6 s (`maxCostUsd: '1e999999999'`); this check catches blocks of that kind, it is no latency
+     * figure. The costliest hostile input today is the reused sub-object: the cache key walks canonicalJson's
+     * 100,000-node limit before refusing it, 40–60 ms on an idle core, and three lanes may run such work back to
+     * back. The rest is room for a 2-core machine shared with other jobs (load average 6–17): there the hostile
+     * worker saw up to 1.25 s, and the workers, which send nothing hostile, up to 0.6 s; the hostile worker alone
+     * for 2,300 calls, 0.13–1.19 s per 200 calls.
+     */
+    maxEventLoopDelayMs: 3_000,
+  },
   /** Share of all calls done when Redis is killed, and when it is paused (SIGSTOP). */
   killAtProgress: 0.25,
   pauseAtProgress: 0.6,

@@ -171,3 +171,102 @@ describe('chaos analysis of security refusals of plain prompts', () => {
     expect(refused).toMatchObject({ value: '4 of 200 (2.00 %)', pass: false });
   });
 });
+
+describe('chaos analysis of the hostile worker', () => {
+  const hostileSettings = {
+    ...settings,
+    cost: { ...settings.cost, inputPer1k: '0.0015', outputPer1k: '0.002' },
+    hostile: {
+      perUserBudgetUsd: 0.002,
+      minHeapCalls: 300,
+      maxHeapGrowthBytes: 4_000_000,
+      maxEventLoopDelayMs: 1_000,
+    },
+  };
+  // One call of 50 input and 10 output tokens costs 95,000,000 pico-USD; 22 of them are $0.00209.
+  const oneCall = [50, 10];
+  const budgetUser = (calls: number, storedCalls = calls) => ({
+    user: 'mallory:0',
+    ran: Array.from({ length: calls }, () => oneCall),
+    stored: {
+      calls: storedCalls,
+      inputTokens: 50 * storedCalls,
+      outputTokens: 10 * storedCalls,
+      costPicoUsd: String(95_000_000n * BigInt(storedCalls)),
+    },
+  });
+  const hostileReport = (changes: Record<string, unknown> = {}) => ({
+    calls: 1_000,
+    ranCalls: 22,
+    runMs: 20_000,
+    outcomes: {},
+    durations: {},
+    canary: { calls: 10, ok: 10, failed: 0, failures: [] },
+    budgets: [budgetUser(22)],
+    pendingCostRecords: 0,
+    events: {},
+    executor: { failures: 0, timeouts: 0, skips: 0, notClosed: [] },
+    heap: { callsAtStart: 300, startBytes: 20_000_000, endBytes: 20_500_000, samples: [] },
+    eventLoopDelay: { maxMs: 120 },
+    prototypePolluted: false,
+    ...changes,
+  });
+  function hostileCheck(name: string, report: Record<string, unknown>) {
+    const { checks } = analyse({
+      settings: hostileSettings,
+      faults: [],
+      workers: [{ worker: 0, report: { calls: [], eventLoopDelay: { maxMs: 50 } }, exitCode: 0 }],
+      stored: undefined,
+      storeError: undefined,
+      orchestratorUnhandled: 0,
+      hostile: { report, exitCode: 0, hung: false },
+    });
+    return checks.find((check) => check.check.startsWith(name));
+  }
+
+  it('passes a spend past the budget by less than one call, equal to what ran', () => {
+    expect(hostileCheck('hostile worker: budget overshoot', hostileReport())).toMatchObject({ pass: true });
+  });
+
+  it('fails a spend past the budget by more than one call, or one that differs from what ran', () => {
+    const twoOver = hostileReport({ budgets: [budgetUser(23)] });
+    expect(hostileCheck('hostile worker: budget overshoot', twoOver)).toMatchObject({ pass: false });
+    const lost = hostileReport({ budgets: [budgetUser(22, 21)] });
+    expect(hostileCheck('hostile worker: budget overshoot', lost)).toMatchObject({ pass: false });
+  });
+
+  it('fails a circuit opened by the hostile worker, a hook failure on its data, or a polluted prototype', () => {
+    const opened = hostileReport({ events: { 'hook.circuit_opened': 1 } });
+    expect(hostileCheck('circuit breakers opened', opened)).toMatchObject({ pass: false });
+    expect(hostileCheck('circuit breakers opened', hostileReport())).toMatchObject({ pass: true });
+    const failed = hostileReport({ executor: { failures: 1, timeouts: 0, skips: 0, notClosed: [] } });
+    expect(hostileCheck('hostile worker: hook failures', failed)).toMatchObject({ pass: false });
+    expect(
+      hostileCheck('hostile worker: hook failures', hostileReport({ prototypePolluted: true })),
+    ).toMatchObject({ pass: false });
+  });
+
+  it('fails a heap that grew past the bound, too few measured calls, or a blocked event loop', () => {
+    const grew = hostileReport({
+      heap: { callsAtStart: 300, startBytes: 20_000_000, endBytes: 24_100_000, samples: [] },
+    });
+    expect(hostileCheck('hostile worker: heap growth', grew)).toMatchObject({ pass: false });
+    const short = hostileReport({ calls: 500 });
+    expect(hostileCheck('hostile worker: heap growth', short)).toMatchObject({ pass: false });
+    expect(hostileCheck('hostile worker: heap growth', hostileReport())).toMatchObject({ pass: true });
+    const blocked = hostileReport({ eventLoopDelay: { maxMs: 7_200 } });
+    expect(hostileCheck('longest event-loop block', blocked)).toMatchObject({ pass: false });
+  });
+
+  it('fails a canary call of a plain caller that was refused in the hostile worker', () => {
+    const refused = hostileReport({
+      canary: {
+        calls: 10,
+        ok: 9,
+        failed: 1,
+        failures: [{ text: 'hello', outcome: 'cancelled: Security violation', detail: 'no input text' }],
+      },
+    });
+    expect(hostileCheck('hostile worker: plain calls', refused)).toMatchObject({ pass: false });
+  });
+});

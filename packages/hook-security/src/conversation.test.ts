@@ -35,4 +35,35 @@ describe('remembered clean messages', () => {
     });
     expect(scanned.map((index) => strings[index]!.value)).toEqual(['look at this']);
   });
+
+  it("scans the keys of tool-call arguments and JSON tool results, not the SDK's own keys", () => {
+    const assistant = messageStrings({
+      role: 'assistant',
+      content: [{ type: 'tool-call', toolCallId: 'c1', toolName: 'search', input: { query: 'paris' } }],
+    });
+    expect(assistant.scanned.map((index) => assistant.strings[index]!.value)).toEqual([
+      'c1',
+      'search',
+      'query',
+      'paris',
+    ]);
+    const tool = messageStrings({
+      role: 'tool',
+      content: [
+        {
+          type: 'tool-result',
+          toolCallId: 'c1',
+          toolName: 'search',
+          output: { type: 'json', value: { title: 'Paris' } },
+        },
+      ],
+    });
+    expect(tool.scanned.map((index) => tool.strings[index]!.value)).toEqual([
+      'c1',
+      'search',
+      'json',
+      'title',
+      'Paris',
+    ]);
+  });
 });

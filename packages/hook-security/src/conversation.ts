@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type CollectedStrings, collectAllStrings, type InputString, isContainer } from './input-strings.js';
+import {
+  type CollectedStrings,
+  collectAllStrings,
+  type InputString,
+  isContainer,
+  jsonForm,
+  type StringPath,
+} from './input-strings.js';
 
 /** One message of a prompt as the AI SDK's `hooksMiddleware` puts it in `data.input.messages`. */
 export interface PromptMessage {
@@ -14,9 +21,14 @@ export function promptMessagesOf(input: unknown): readonly unknown[] | undefined
   return Array.isArray(messages) ? messages : undefined;
 }
 
-/** The strings of a message's content, and which of them are scanned: file data (base64), keys and part types are not. */
+/**
+ * The strings of a message's content, and which of them are scanned: file data (base64), part types and the
+ * SDK's keys are not; keys of tool-call arguments and JSON tool results are.
+ */
 export interface MessageStrings extends CollectedStrings {
   readonly scanned: readonly number[];
+  /** The content the strings were collected from: the message's, or its JSON form when it held objects the walk does not go into. */
+  readonly content: unknown;
 }
 
 function isFilePart(content: unknown, index: string | number): boolean {
@@ -25,25 +37,60 @@ function isFilePart(content: unknown, index: string | number): boolean {
   return part !== null && typeof part === 'object' && (part.type === 'file' || part.type === 'image');
 }
 
+/** The keys from the message's content down to `path`, outermost first (the part's index first). */
+function keysOf(path: StringPath | undefined): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (let at = path; at !== undefined; at = at.parent) keys.push(at.key);
+  return keys.reverse();
+}
+
+/**
+ * True for a key that is content rather than the SDK's structure: a key of a tool call's arguments (`input`),
+ * or of a JSON tool result (`output.value` of type 'json' / 'error-json'), as at the tool's own points.
+ */
+function isContentKey(content: unknown, path: StringPath | undefined): boolean {
+  if (!Array.isArray(content)) return false;
+  const keys = keysOf(path);
+  const part = content[keys[0] as number] as { type?: unknown; output?: { type?: unknown } } | undefined;
+  if (part === null || typeof part !== 'object') return false;
+  if (keys[1] === 'input') return keys.length >= 3 && part.type === 'tool-call';
+  if (keys[1] !== 'output' || keys[2] !== 'value' || keys.length < 4) return false;
+  const output = part.output;
+  return (
+    part.type === 'tool-result' &&
+    output !== null &&
+    typeof output === 'object' &&
+    (output.type === 'json' || output.type === 'error-json')
+  );
+}
+
 /** Every string of `message.content` (in walk order), with the indices of those the hook judges. */
 export function messageStrings(message: PromptMessage): MessageStrings {
-  const collected = collectAllStrings(message.content);
+  let content = message.content;
+  let collected = collectAllStrings(content);
+  if (collected.opaque === true) {
+    // A tool result that is a class instance (an ORM row …) reaches the model as its JSON: scan that.
+    const json = jsonForm(content);
+    if (json !== undefined) {
+      content = json;
+      collected = collectAllStrings(content);
+    }
+  }
   const scanned: number[] = [];
   collected.strings.forEach((entry: InputString, index) => {
-    if (entry.isKey) return;
+    if (entry.isKey) {
+      if (isContentKey(content, entry.path)) scanned.push(index);
+      return;
+    }
     // A part's `type` ('text', 'tool-result') is the SDK's discriminator, not content.
-    if (
-      entry.path?.key === 'type' &&
-      entry.path.parent?.parent === undefined &&
-      Array.isArray(message.content)
-    )
+    if (entry.path?.key === 'type' && entry.path.parent?.parent === undefined && Array.isArray(content))
       return;
     let top = entry.path;
     while (top?.parent !== undefined) top = top.parent;
-    if (top !== undefined && isFilePart(message.content, top.key)) return;
+    if (top !== undefined && isFilePart(content, top.key)) return;
     scanned.push(index);
   });
-  return { ...collected, scanned };
+  return { ...collected, scanned, content };
 }
 
 /** A message's identity for the memory of clean messages: its role and content, hashed. */

@@ -52,12 +52,10 @@ function outputOf(released: string, finish: Finish): AgentOutput {
 export function iterableSource(
   iterable: AsyncIterable<string | AgentStreamPart>,
   data: () => Record<string, unknown>,
-): StreamSource<never> {
+): StreamSource<never, IteratorResult<string | AgentStreamPart>> {
   const iterator = iterable[Symbol.asyncIterator]();
   const finish: Finish = {};
-  const piece = (
-    result: IteratorResult<string | AgentStreamPart>,
-  ): string | undefined | PromiseLike<string | undefined> => {
+  const piece = (result: IteratorResult<string | AgentStreamPart>): string | undefined | null => {
     if (result.done === true) return undefined;
     const value = result.value;
     if (typeof value === 'string') return value;
@@ -71,15 +69,23 @@ export function iterableSource(
         finish.tokensUsed = { input: value.tokensUsed.input, output: value.tokensUsed.output };
         data().tokensUsed = finish.tokensUsed;
       }
-      return iterator.next().then(piece);
+      return null;
     }
     throw new LlmspellError(
       `An agent's stream yielded ${describeValue(value)}; yield strings, { type: 'text', text } or ` +
         `{ type: 'finish', model?, tokensUsed? }`,
     );
   };
+  const read = (): Promise<string | undefined> =>
+    iterator.next().then((result) => {
+      const next = piece(result);
+      return next === null ? read() : next;
+    });
   return {
-    read: () => iterator.next().then(piece),
+    read,
+    // Read split in two: the lifecycle awaits the iterator's own promise, one per piece.
+    next: () => iterator.next(),
+    piece,
     cancel(reason) {
       // An async generator suspended in an await finishes that await first; the call does not wait for it.
       Promise.resolve(iterator.return?.(reason)).catch(() => undefined);

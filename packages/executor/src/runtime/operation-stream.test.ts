@@ -109,6 +109,48 @@ describe('Operation.stream with a source split into next() and piece()', () => {
     expect(errors).toEqual([reason]);
   });
 
+  it('ends at once when the call was interrupted before its stream phase, though the source never answers', async () => {
+    const registry = new HookRegistry();
+    const errors: unknown[] = [];
+    await registry.register(
+      AgentError,
+      hook('cleanup', (context) => {
+        errors.push(context.data.error);
+        return HookResult.continue();
+      }),
+    );
+    const { source, record } = splitSource(['never'], { stallAfter: 0 });
+    const call = operation(registry);
+    const reason = new Error('the reader left first');
+    call.interrupt(reason);
+    await expect(call.stream(source, { text: () => undefined, marker: () => undefined })).rejects.toBe(
+      reason,
+    );
+    expect(record.reads).toBe(0);
+    expect(record.cancelled).toBe(true);
+    expect(errors).toEqual([reason]);
+  });
+
+  it('ends a stream whose source never answers again when the call is interrupted after a slow chunk hook', async () => {
+    const registry = new HookRegistry();
+    const call = operation(registry);
+    const reason = new Error('the reader left while a hook judged');
+    await registry.register(
+      Chunk,
+      hook('slow', async () => {
+        call.interrupt(reason);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return HookResult.continue();
+      }),
+    );
+    const { source, record } = splitSource(['one', 'two'], { stallAfter: 1 });
+    await expect(call.stream(source, { text: () => undefined, marker: () => undefined })).rejects.toBe(
+      reason,
+    );
+    expect(record.reads).toBe(1);
+    expect(record.cancelled).toBe(true);
+  });
+
   it('judges the deltas that follow once a chunk hook is registered in the middle of a stream', async () => {
     const registry = new HookRegistry();
     const judged: string[] = [];

@@ -398,23 +398,36 @@ export class Operation<Output> {
     const { executor, points } = this.#spec;
     const signal = this.#signal;
     const guard = new StreamGuard(executor, this.context.child(Points.AgentStreamChunk), sink, signal);
-    // A source whose cancel ends a pending read is cancelled when the call stops; any other is raced against it.
-    const stop = this.#stopPromise();
+    // Listens for the caller's abort from here on (and `interrupt()` stops the call through `#onStop`).
+    this.#stopPromise();
+    // A source whose cancel ends a pending read is cancelled when the call stops. Any other has each read raced
+    // against the stop: the read the call waits on rejects with the stop reason, though the source's own never
+    // settles. (One wrapper per read, dropped as it settles: nothing accumulates over a long stream, as one
+    // `Promise.race` per read against a shared stop promise would.)
     const racing = source.cancelEndsRead !== true;
-    if (!racing) this.#onStop = (reason) => source.cancel(reason);
+    let stopRead: ((reason: unknown) => void) | undefined;
+    this.#onStop = racing ? (reason) => stopRead?.(reason) : (reason) => source.cancel(reason);
+    const raced = <T>(work: PromiseLike<T>): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        stopRead = reject;
+        work.then(resolve, reject);
+      });
     let reading = true;
     try {
+      // Stopped before the first read (nothing would reject it then).
+      this.#throwIfInterrupted();
+      signal?.throwIfAborted();
       const split = source.next !== undefined && source.piece !== undefined;
       for (;;) {
         let piece: StreamPiece<Marker> | null;
         if (split) {
-          const raw = await (racing ? Promise.race([source.next!(), stop]) : source.next!());
+          const raw = await (racing ? raced(source.next!()) : source.next!());
           this.#throwIfInterrupted();
           signal?.throwIfAborted();
           piece = source.piece!(raw);
           if (piece === null) continue;
         } else {
-          piece = await (racing ? Promise.race([source.read(), stop]) : source.read());
+          piece = await (racing ? raced(source.read()) : source.read());
           this.#throwIfInterrupted();
           signal?.throwIfAborted();
         }

@@ -1,4 +1,4 @@
-import { HookCancelledError, HookPoint, HookResult } from '@llmspell/core';
+import { HookCancelledError, HookPoint, HookResult, Priority } from '@llmspell/core';
 import { HookRegistry } from '@llmspell/registry';
 import { describe, expect, it } from 'vitest';
 import { hook } from '../__fixtures__/hooks.js';
@@ -68,4 +68,47 @@ describe('a chunk hook that rewrites the chunk into something unusable', () => {
     expect(error).toBeUndefined();
     expect(released).toBe(secret);
   });
+});
+
+describe('a chunk hook that answers something that means nothing for a chunk', () => {
+  const meaningless: [string, HookResult][] = [
+    ['replace', HookResult.replace('anything')],
+    ['retry', HookResult.retry({ delayMs: 0, maxAttempts: 3 })],
+    ['redirect', HookResult.redirect('elsewhere')],
+    ['cache', HookResult.cache({ result: 'anything', ttlMs: 1_000 })],
+  ];
+
+  for (const [name, answer] of meaningless) {
+    it(`does not stop the hooks after it from judging the chunk (${name})`, async () => {
+      const registry = new HookRegistry();
+      await registry.register(
+        Chunk,
+        hook('first', () => answer),
+        Priority.Highest - 1,
+      );
+      await registry.register(
+        Chunk,
+        hook(
+          'guard',
+          (context) => {
+            const { text } = context.data.chunk as { text: string };
+            return text.includes('hunter2') ? HookResult.cancel('a password') : HookResult.continue();
+          },
+          { name: 'guard', streamHoldBackChars: 8 },
+        ),
+        Priority.Highest,
+      );
+      const agent = createAgent({
+        name: 'writer',
+        registry,
+        async *stream() {
+          yield* secret;
+        },
+      });
+      const { released, error } = await read(agent.stream({ text: 'the password?' }).textStream);
+      expect(HookCancelledError.isInstance(error)).toBe(true);
+      expect((error as HookCancelledError).reason).toBe('a password');
+      expect(released).not.toContain('hunter');
+    });
+  }
 });
