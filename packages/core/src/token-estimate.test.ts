@@ -22,6 +22,43 @@ describe('estimateTokens', () => {
   });
 });
 
+describe('file parts in a prompt', () => {
+  // What the AI SDK middleware puts in data.input.messages: file bytes as base64.
+  const picture = Buffer.alloc(400_000, 7).toString('base64');
+  const withFile = (data: string, mediaType: string) => [
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'what is this?' },
+        { type: 'file', mediaType, data },
+      ],
+    },
+  ];
+
+  it('an image is not counted as text: its base64 bytes would refuse the call outright under a token limit', () => {
+    const estimate = estimateTokens({
+      input: { text: 'what is this?', messages: withFile(picture, 'image/png') },
+    });
+    expect(estimate.input).toBeLessThan(1_000);
+    expect(estimate.input).toBeGreaterThan('what is this?'.length);
+  });
+
+  it('a text file counts one token per byte of its decoded text', () => {
+    const text = Buffer.from('a'.repeat(3_000)).toString('base64');
+    const estimate = estimateTokens({ input: { messages: withFile(text, 'text/plain') } });
+    expect(estimate.input).toBeGreaterThanOrEqual(3_000);
+    expect(estimate.input).toBeLessThan(3_200);
+  });
+
+  it('an early-ended stream with an image in its prompt is not charged for the image as text', () => {
+    const used = estimateUsedTokens({
+      input: { messages: withFile(picture, 'image/jpeg') },
+      output: { text: 'A cat' },
+    });
+    expect(used).toEqual({ input: 4, output: 2 });
+  });
+});
+
 describe('approximateTokens', () => {
   it('counts about four ASCII characters per token and one token per other character', () => {
     expect(approximateTokens('')).toBe(0);

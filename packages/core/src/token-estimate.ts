@@ -8,11 +8,32 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+/** A prompt's file part (the AI SDK's `file`, or an `image` part): its bytes are not text. */
+function isFilePart(value: object): value is { type: string; mediaType?: unknown; data?: unknown } {
+  const type = (value as { type?: unknown }).type;
+  return type === 'file' || type === 'image';
+}
+
+/**
+ * The bytes of text a file part holds: its decoded size when it is a text file given as a base64 string (as the
+ * AI SDK middleware passes file bytes), 0 for any other file. An image or a PDF costs tokens by the provider's
+ * own rule, not one per byte of its encoding.
+ */
+function textFileBytes(part: { mediaType?: unknown; data?: unknown }): number {
+  if (typeof part.mediaType !== 'string' || !part.mediaType.startsWith('text/')) return 0;
+  return typeof part.data === 'string' ? Math.ceil((part.data.length * 3) / 4) : 0;
+}
+
 function utf8Bytes(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
   try {
-    const json = JSON.stringify(value);
-    return json === undefined ? 0 : Buffer.byteLength(json);
+    let fileBytes = 0;
+    const json = JSON.stringify(value, (_key, item: unknown) => {
+      if (item === null || typeof item !== 'object' || !isFilePart(item)) return item;
+      fileBytes += textFileBytes(item);
+      return { type: item.type };
+    });
+    return json === undefined ? 0 : Buffer.byteLength(json) + fileBytes;
   } catch {
     // A cyclic or otherwise unserialisable input: nothing to measure.
     return 0;
@@ -22,7 +43,9 @@ function utf8Bytes(value: unknown): number {
 /**
  * An upper bound of a call's tokens from its payload, before it runs. Input: the UTF-8 bytes of the prompt
  * (`data.input.messages` when present, as the AI SDK middleware gives it, else `data.input.text`, else the
- * whole input) — no BPE tokenizer makes more than one token per byte. Output: `data.maxTokens`, else the AI
+ * whole input) — no BPE tokenizer makes more than one token per byte. File parts count their text only (a
+ * `text/*` file's decoded bytes): an image's base64 is not text, and counted as such would refuse any call
+ * with a picture under a token limit. Output: `data.maxTokens`, else the AI
  * SDK's `data.input.settings.maxOutputTokens`, else 0 (unknown).
  */
 export function estimateTokens(data: Readonly<Record<string, unknown>>): TokenEstimate {
@@ -64,6 +87,7 @@ function promptTokens(value: unknown, depth: number, seen: WeakSet<object>): num
   if (typeof value === 'string') return approximateTokens(value);
   if (depth === 0 || value === null || typeof value !== 'object' || seen.has(value)) return 0;
   seen.add(value);
+  if (isFilePart(value)) return Math.ceil(textFileBytes(value) / 4);
   let total = 0;
   if (Array.isArray(value)) {
     for (const item of value) total += promptTokens(item, depth - 1, seen);

@@ -323,8 +323,12 @@ export class PointRun implements Deadline, TelemetryTarget {
         applyMergePatch(this.context.data, value.data);
         this.#modified = true;
         return undefined;
-      default:
+      case 'cancel':
         return this.runsAll ? undefined : this.#finish(value);
+      default:
+        // At AgentStreamChunk only a cancel means something: any other stopping answer must not keep the hooks
+        // after it from judging the chunk (the text would be released unjudged by them).
+        return this.runsAll || this.point === STREAM_CHUNK_POINT ? undefined : this.#finish(value);
     }
   }
 

@@ -1,6 +1,7 @@
 import { visitFeatures } from './classifier-features.js';
 import weightsFile from './classifier-weights.json';
 import type { PromptInjectionClassifier } from './prompt-injection-classifier.js';
+import type { WordGate } from './word-gate.js';
 
 /** The shape of `classifier-weights.json`, written by `eval/train-classifier.ts`. */
 export interface ClassifierWeightsFile {
@@ -74,9 +75,36 @@ const add = (key: number): void => {
  * word pairs; a feature outside the trained vocabulary weighs nothing.
  */
 export function builtInScore(text: string): number {
+  return scoreOf(visitFeatures(text, prepare()));
+}
+
+let gate: WordGate | undefined;
+let present: Uint8Array = new Uint8Array(0);
+const mark = (hash: number): void => gate?.mark(hash, present);
+
+/**
+ * `builtInScore(text)`, and in the same pass which anchor words of `words` the text holds (as
+ * `words.read(text)` would say).
+ */
+export function builtInScoreReading(
+  text: string,
+  words: WordGate,
+): { readonly score: number; readonly present: Uint8Array } {
+  gate = words;
+  present = words.blank();
+  const count = visitFeatures(text, prepare(), mark);
+  const result = { score: scoreOf(count), present };
+  gate = undefined;
+  return result;
+}
+
+function prepare(): (key: number) => void {
   current = loadTable();
   sum = 0;
-  const count = visitFeatures(text, add);
+  return add;
+}
+
+function scoreOf(count: number): number {
   if (count === 0) return 0;
   const logit = (weightsFile as ClassifierWeightsFile).bias + sum / Math.sqrt(count);
   return 1 / (1 + Math.exp(-logit));

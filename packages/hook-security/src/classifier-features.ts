@@ -33,19 +33,37 @@ function keyOf(hash: number): number {
 
 /**
  * Calls `visit` with the key of every word and every pair of neighbouring words of `text`, in order; returns
- * how many features it visited. Linear in the length of `text`.
+ * how many features it visited. Linear in the length of `text`. With `word`, the same pass also calls it with
+ * the FNV-1a hash of every maximal run of `[A-Za-z0-9_]`, lower-cased (the words of `word-gate.ts`), so the
+ * prompt detector learns which rules can match without reading the text again.
  */
-export function visitFeatures(text: string, visit: (key: number) => void): number {
+export function visitFeatures(
+  text: string,
+  visit: (key: number) => void,
+  word?: (hash: number) => void,
+): number {
   let count = 0;
   let hash = FNV_OFFSET;
   let inWord = false;
   let digitsOnly = true;
   let previous = 0;
   let hasPrevious = false;
+  let gateHash = FNV_OFFSET;
+  let inGateWord = false;
   const length = text.length;
   for (let index = 0; index <= length; index++) {
     let code = index < length ? text.charCodeAt(index) : 0x20;
     if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    if (word !== undefined) {
+      if ((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x5f) {
+        gateHash = Math.imul(gateHash ^ code, FNV_PRIME) >>> 0;
+        inGateWord = true;
+      } else if (inGateWord) {
+        word(gateHash);
+        gateHash = FNV_OFFSET;
+        inGateWord = false;
+      }
+    }
     if (isWordCode(code)) {
       hash = Math.imul(hash ^ code, FNV_PRIME) >>> 0;
       if (code > 0x39) digitsOnly = false;

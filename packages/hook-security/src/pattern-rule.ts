@@ -1,4 +1,5 @@
 import type { MappedText, NormalizedInput } from './normalize-text.js';
+import { type Anchors, WordGate } from './word-gate.js';
 
 /** Decides, match by match and left to right, whether a match counts; created fresh for every scan. */
 export type MatchFilter = (text: string, index: number, matched: string) => boolean;
@@ -13,6 +14,8 @@ export interface PatternRule<Label extends string> {
   readonly form: 'decoded' | 'stripped';
   /** A second look at each match that a regular expression cannot take in linear time. */
   readonly filter?: () => MatchFilter;
+  /** Words the pattern cannot match without (see `word-gate.ts`): without them the rule is skipped. */
+  readonly anchors?: Anchors;
 }
 
 /** Where a rule matched: a range of one form of the input. */
@@ -26,20 +29,44 @@ export interface Finding<Label extends string = string> {
 
 /**
  * Runs `rules` over the forms of `input`, appending to `findings`; with `all` every match of every rule,
- * otherwise the first accepted match of each rule.
+ * otherwise the first accepted match of each rule. `known`: the anchor words of one form, already read.
  */
 export function scanRules<Label extends string>(
   rules: readonly PatternRule<Label>[],
   input: NormalizedInput,
   all: boolean,
   findings: Finding<Label>[],
+  known?: { readonly form: MappedText; readonly present: Uint8Array },
 ): void {
-  for (const rule of rules) {
+  const gate = gateOf(rules);
+  // Which anchor words each form holds (a handful of forms), read when a rule with anchors first looks at it.
+  const read: { form: MappedText; present: Uint8Array }[] = known ? [known] : [];
+  const wordsOf = (form: MappedText): Uint8Array => {
+    for (const entry of read) if (entry.form === form) return entry.present;
+    const present = gate.read(form.value);
+    read.push({ form, present });
+    return present;
+  };
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index]!;
     const forms = rule.form === 'decoded' ? [input.decoded] : input.stripped;
     for (const form of forms) {
+      if (rule.anchors && !gate.allows(index, wordsOf(form))) continue;
       if (scanForm(rule, form, all, findings) && !all) break;
     }
   }
+}
+
+const gates = new WeakMap<readonly PatternRule<string>[], WordGate>();
+
+/** The word gate of a list of rules (built once per list). */
+export function gateOf(rules: readonly PatternRule<string>[]): WordGate {
+  let gate = gates.get(rules);
+  if (!gate) {
+    gate = new WordGate(rules.map((rule) => rule.anchors));
+    gates.set(rules, gate);
+  }
+  return gate;
 }
 
 function scanForm<Label extends string>(

@@ -1,7 +1,7 @@
-import { builtInScore } from './built-in-classifier.js';
+import { builtInScoreReading } from './built-in-classifier.js';
 import { normalizeText } from './normalize-text.js';
 import type { Finding } from './pattern-rule.js';
-import { scanRules } from './pattern-rule.js';
+import { gateOf, scanRules } from './pattern-rule.js';
 import { personalDataMasks, scanPersonalData } from './personal-data.js';
 import { promptInjectionRules } from './prompt-injection-rules.js';
 import type { ResolvedConfig } from './resolve-config.js';
@@ -56,13 +56,23 @@ export function scanText(text: string, settings: ScanSettings, all: boolean, tra
   }
   const promptInjection = detectors.promptInjection;
   if (promptInjection) {
-    scanRules(promptInjectionRules, input, all, findings.promptInjection);
-    // The classifier judges the whole text; it is consulted only when no rule has already decided.
     const { decoded } = input;
+    // The classifier judges the whole text, and its pass over the text also tells which rules could match.
+    const classified = promptInjection.builtIn
+      ? builtInScoreReading(decoded.value, gateOf(promptInjectionRules))
+      : undefined;
+    scanRules(
+      promptInjectionRules,
+      input,
+      all,
+      findings.promptInjection,
+      classified && { form: decoded, present: classified.present },
+    );
+    // The classifier's verdict counts only when no rule has already decided.
     if (
-      promptInjection.builtIn &&
+      classified &&
       findings.promptInjection.length === 0 &&
-      builtInScore(decoded.value) >= promptInjection.threshold
+      classified.score >= promptInjection.threshold
     ) {
       findings.promptInjection.push({
         rule: BUILT_IN_CLASSIFIER_RULE,

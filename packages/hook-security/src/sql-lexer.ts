@@ -24,22 +24,17 @@ export interface Tokens {
   /** Where each token starts and ends in the text (end exclusive). */
   readonly start: Int32Array;
   readonly end: Int32Array;
-  /** The token's text: lower-cased for words; the character for quotes, operators and punctuation (quotes as `'` or `"`). */
-  readonly text: string[];
+  /**
+   * The token's text: lower-cased for words; the character for quotes, operators and punctuation (quotes as
+   * `'` or `"`). Entries from `count` on are left over from earlier texts.
+   */
+  readonly text: readonly string[];
   /** For quotes: true when the quote sits between two letters (`it's`, `O'Brien`), an apostrophe. */
   readonly apostrophe: Uint8Array;
 }
 
 function isLetter(code: number): boolean {
   return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code === 0x24;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
-
-function isSpace(code: number): boolean {
-  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x3000;
 }
 
 /** The ASCII quote a character stands for, or 0. */
@@ -58,31 +53,70 @@ function quoteOf(code: number): number {
   return 0;
 }
 
-const OPERATOR_CHARACTERS = '=<>!|&+-*/%^~';
+/** Character classes of the ASCII range, looked up once per character. */
+const LETTER = 1;
+const DIGIT = 2;
+const SPACE = 4;
+const OPERATOR = 8;
+const UPPER = 16;
+const ASCII_CLASS = (() => {
+  const table = new Uint8Array(128);
+  for (let code = 0x61; code <= 0x7a; code++) table[code] = LETTER;
+  for (let code = 0x41; code <= 0x5a; code++) table[code] = LETTER | UPPER;
+  table[0x5f] = LETTER;
+  table[0x24] = LETTER;
+  for (let code = 0x30; code <= 0x39; code++) table[code] = DIGIT;
+  table[0x20] = SPACE;
+  for (let code = 0x09; code <= 0x0d; code++) table[code] = SPACE;
+  for (const character of '=<>!|&+-*/%^~') table[character.charCodeAt(0)] = OPERATOR;
+  return table;
+})();
 
-function isOperator(code: number): boolean {
-  return code < 0x80
-    ? OPERATOR_CHARACTERS.includes(String.fromCharCode(code))
-    : code === 0x2013 || code === 0x2212;
+function classOf(code: number): number {
+  if (code < 0x80) return ASCII_CLASS[code]!;
+  if (code === 0xa0 || code === 0x3000) return SPACE;
+  if (code === 0x2013 || code === 0x2212) return OPERATOR;
+  return 0;
 }
 
-/** Cuts `text` into tokens. Whitespace separates and is dropped. */
+/**
+ * The arrays of the last tokenisation, reused (and grown) from call to call: a scan reads its tokens before the
+ * next one starts, so one text's tokens never need to outlive the next call.
+ */
+let capacity = 0;
+let kindBuffer = new Uint8Array(0);
+let startBuffer = new Int32Array(0);
+let endBuffer = new Int32Array(0);
+let apostropheBuffer = new Uint8Array(0);
+const wordBuffer: string[] = [];
+
+function reserve(length: number): void {
+  if (length <= capacity) return;
+  capacity = Math.max(length, capacity * 2, 256);
+  kindBuffer = new Uint8Array(capacity);
+  startBuffer = new Int32Array(capacity);
+  endBuffer = new Int32Array(capacity);
+  apostropheBuffer = new Uint8Array(capacity);
+}
+
+/**
+ * Cuts `text` into tokens. Whitespace separates and is dropped. The result is valid until the next call: its
+ * arrays are reused.
+ */
 export function tokenize(text: string): Tokens {
   const length = text.length;
-  // One native lower-casing of the whole text; words are sliced from it. (Lower-casing never changes the
-  // length of the ASCII letters the lexer reads as words, and other characters keep their positions.)
-  const lower = text.toLowerCase();
-  const aligned = lower.length === length;
-  const kind = new Uint8Array(length);
-  const start = new Int32Array(length);
-  const end = new Int32Array(length);
-  const apostrophe = new Uint8Array(length);
-  const words: string[] = new Array(length);
+  reserve(length);
+  const kind = kindBuffer;
+  const start = startBuffer;
+  const end = endBuffer;
+  const apostrophe = apostropheBuffer;
+  const words = wordBuffer;
   let count = 0;
   let index = 0;
   while (index < length) {
     const code = text.charCodeAt(index);
-    if (isSpace(code)) {
+    const type = classOf(code);
+    if (type === SPACE) {
       index++;
       continue;
     }
@@ -96,6 +130,7 @@ export function tokenize(text: string): Tokens {
       const digit = text.charCodeAt(index + 3);
       if (digit === 0x37 || digit === 0x32) {
         kind[count] = TokenKind.Quote;
+        apostrophe[count] = 0;
         words[count] = digit === 0x37 ? "'" : '"';
         start[count] = from;
         index += 4;
@@ -104,24 +139,31 @@ export function tokenize(text: string): Tokens {
         continue;
       }
     }
-    if (isLetter(code)) {
+    if ((type & (LETTER | DIGIT)) !== 0) {
+      // A word, or a number (0x7a, 1e5 and 1.5 stay one number). Only a word holding upper-case letters is
+      // lower-cased.
+      const isNumber = type === DIGIT;
+      let upper = type & UPPER;
+      index++;
       while (index < length) {
         const next = text.charCodeAt(index);
-        if (!isLetter(next) && !isDigit(next)) break;
+        const nextType = next < 0x80 ? ASCII_CLASS[next]! : 0;
+        if ((nextType & (LETTER | DIGIT)) === 0) {
+          if (
+            !(
+              isNumber &&
+              next === 0x2e &&
+              index + 1 < length &&
+              classOf(text.charCodeAt(index + 1)) === DIGIT
+            )
+          )
+            break;
+        }
+        upper |= nextType & UPPER;
         index++;
       }
-      kind[count] = TokenKind.Word;
-      words[count] = aligned ? lower.slice(from, index) : text.slice(from, index).toLowerCase();
-    } else if (isDigit(code)) {
-      while (index < length) {
-        const next = text.charCodeAt(index);
-        // 0x7a, 1e5 and 1.5 stay one number.
-        if (!isDigit(next) && !isLetter(next) && !(next === 0x2e && isDigit(text.charCodeAt(index + 1))))
-          break;
-        index++;
-      }
-      kind[count] = TokenKind.Number;
-      words[count] = aligned ? lower.slice(from, index) : text.slice(from, index).toLowerCase();
+      kind[count] = isNumber ? TokenKind.Number : TokenKind.Word;
+      words[count] = upper === 0 ? text.slice(from, index) : text.slice(from, index).toLowerCase();
     } else {
       index++;
       const quote = quoteOf(code);
@@ -131,17 +173,19 @@ export function tokenize(text: string): Tokens {
         const before = from > 0 ? text.charCodeAt(from - 1) : 0;
         const after = index < length ? text.charCodeAt(index) : 0;
         apostrophe[count] = isLetter(before) && isLetter(after) && quote === 0x27 ? 1 : 0;
-      } else if (isOperator(code)) {
+        start[count] = from;
+        end[count] = index;
+        count++;
+        continue;
+      }
+      if (type === OPERATOR) {
         // Two-character operators: <> != <= >= || &&.
         const next = index < length ? text.charCodeAt(index) : 0;
-        const pair = String.fromCharCode(code) + String.fromCharCode(next);
         if (
-          pair === '<>' ||
-          pair === '!=' ||
-          pair === '<=' ||
-          pair === '>=' ||
-          pair === '||' ||
-          pair === '&&'
+          (code === 0x3c && (next === 0x3e || next === 0x3d)) ||
+          ((code === 0x21 || code === 0x3e) && next === 0x3d) ||
+          (code === 0x7c && next === 0x7c) ||
+          (code === 0x26 && next === 0x26)
         )
           index++;
         kind[count] = TokenKind.Operator;
@@ -151,10 +195,10 @@ export function tokenize(text: string): Tokens {
         words[count] = text[from]!;
       }
     }
+    apostrophe[count] = 0;
     start[count] = from;
     end[count] = index;
     count++;
   }
-  words.length = count;
   return { count, kind, start, end, text: words, apostrophe };
 }

@@ -123,6 +123,13 @@ const ENGLISH = new Set([
   'do',
 ]);
 const BOOLEAN = new Set(['or', 'and', 'xor', '||', '&&']);
+
+/** `BOOLEAN.has(word)` without hashing the word: most words are longer than three characters. */
+function isBoolean(word: string): boolean {
+  const length = word.length;
+  if (length === 2) return word === 'or' || word === '||' || word === '&&';
+  return length === 3 && (word === 'and' || word === 'xor');
+}
 const COMPARATOR = new Set([
   '=',
   '<',
@@ -269,7 +276,9 @@ function hexHoldsSql(word: string): boolean {
   return HEX_SQL.test(decoded.toLowerCase());
 }
 
-const DELAY_FUNCTIONS = new Set(['sleep', 'benchmark', 'pg_sleep']);
+function isDelayFunction(word: string): boolean {
+  return word === 'sleep' || word === 'benchmark' || word === 'pg_sleep';
+}
 
 /** `N op M` with two numbers from `index` (parentheses allowed): `1083=1083`, `(4346=4347)`, `1=0`. */
 function numericComparison(view: TokenView, index: number): boolean {
@@ -606,7 +615,7 @@ export function scanSqlTokens(
       continue;
     }
     if (kind === TokenKind.Word || kind === TokenKind.Operator) {
-      if (BOOLEAN.has(word) || word === 'where') {
+      if (isBoolean(word) || word === 'where') {
         const end = identicalComparison(view, index + 1);
         if (end !== -1) report(RULES.identical, index, end);
         else if (numericComparison(view, index + 1)) report(RULES.numeric, index, index + 4);
@@ -632,7 +641,7 @@ export function scanSqlTokens(
         (tokens.kind[1] === TokenKind.Quote || subqueryOrCallAt(view, 1))
       ) {
         report(RULES.leading, index, index + 2);
-      } else if (DELAY_FUNCTIONS.has(word) && view.word(index + 1) === '(' && delayCallContext(view, index)) {
+      } else if (isDelayFunction(word) && view.word(index + 1) === '(' && delayCallContext(view, index)) {
         report(RULES.delay, index, index + 3);
       } else if (
         word === 'having' &&

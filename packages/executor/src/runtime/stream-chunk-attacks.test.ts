@@ -1,4 +1,4 @@
-import { HookCancelledError, HookPoint, HookResult } from '@llmspell/core';
+import { HookCancelledError, HookPoint, HookResult, Priority } from '@llmspell/core';
 import { HookRegistry } from '@llmspell/registry';
 import { describe, expect, it } from 'vitest';
 import { hook } from '../__fixtures__/hooks.js';
@@ -67,5 +67,99 @@ describe('a chunk hook that rewrites the chunk into something unusable', () => {
     const { released, error } = await read(agent.stream({ text: 'the password?' }).textStream);
     expect(error).toBeUndefined();
     expect(released).toBe(secret);
+  });
+});
+
+describe('a chunk hook that answers something that means nothing for a chunk', () => {
+  const meaningless: [string, HookResult][] = [
+    ['replace', HookResult.replace('anything')],
+    ['retry', HookResult.retry({ delayMs: 0, maxAttempts: 3 })],
+    ['redirect', HookResult.redirect('elsewhere')],
+    ['cache', HookResult.cache({ result: 'anything', ttlMs: 1_000 })],
+  ];
+
+  for (const [name, answer] of meaningless) {
+    it(`does not stop the hooks after it from judging the chunk (${name})`, async () => {
+      const registry = new HookRegistry();
+      await registry.register(
+        Chunk,
+        hook('first', () => answer),
+        Priority.Highest - 1,
+      );
+      await registry.register(
+        Chunk,
+        hook(
+          'guard',
+          (context) => {
+            const { text } = context.data.chunk as { text: string };
+            return text.includes('hunter2') ? HookResult.cancel('a password') : HookResult.continue();
+          },
+          { name: 'guard', streamHoldBackChars: 8 },
+        ),
+        Priority.Highest,
+      );
+      const agent = createAgent({
+        name: 'writer',
+        registry,
+        async *stream() {
+          yield* secret;
+        },
+      });
+      const { released, error } = await read(agent.stream({ text: 'the password?' }).textStream);
+      expect(HookCancelledError.isInstance(error)).toBe(true);
+      expect((error as HookCancelledError).reason).toBe('a password');
+      expect(released).not.toContain('hunter');
+    });
+  }
+});
+
+describe('a slow chunk hook (a remote moderation call) and a fast stream', () => {
+  const text = 'The quick brown fox jumps over the lazy dog. '.repeat(12);
+
+  async function slowlyJudged(answer: (pending: string) => HookResult) {
+    const registry = new HookRegistry();
+    const judged: string[] = [];
+    await registry.register(
+      Chunk,
+      hook(
+        'moderation',
+        async (context) => {
+          const { text: pending } = context.data.chunk as { text: string };
+          judged.push(pending);
+          await new Promise((resolve) => setTimeout(resolve, 3));
+          return answer(pending);
+        },
+        { name: 'moderation', streamHoldBackChars: 12 },
+      ),
+    );
+    const agent = createAgent({
+      name: 'writer',
+      registry,
+      async *stream() {
+        yield* text;
+        yield* 'SECRET-TOKEN';
+        yield* text;
+      },
+    });
+    return { agent, judged };
+  }
+
+  it('judges the deltas that arrived while it judged in one batch, not once per delta', async () => {
+    const { agent, judged } = await slowlyJudged(() => HookResult.continue());
+    const { released, error } = await read(agent.stream({ text: 'go' }).textStream);
+    expect(error).toBeUndefined();
+    expect(released).toBe(`${text}SECRET-TOKEN${text}`);
+    // One call per delta would be 1,000 calls (3 s and more); batches keep it to a handful.
+    expect(judged.length).toBeLessThan(50);
+  });
+
+  it('still judges a match split across batched deltas whole before any of it is released', async () => {
+    const { agent } = await slowlyJudged((pending) =>
+      pending.includes('SECRET-TOKEN') ? HookResult.cancel('a token') : HookResult.continue(),
+    );
+    const { released, error } = await read(agent.stream({ text: 'go' }).textStream);
+    expect(HookCancelledError.isInstance(error)).toBe(true);
+    expect(released).not.toContain('SECRET');
+    expect(text.startsWith(released)).toBe(true);
   });
 });
