@@ -24,6 +24,8 @@ import { quietLogger, seed } from './__fixtures__/arbitraries.js';
 // whatever a caller sends, no hook throws (a refusal is a result), no circuit opens, every call ends in bounded
 // time, one caller's cached answer never reaches another, and a plain caller is still served afterwards.
 
+/** A budget check of one hostile decimal, parse included, takes less than this. */
+const decimalBoundMs = 100;
 /** A call may take this long at most (the costliest input, a reused sub-object, takes ~50 ms on an idle core). */
 const callBoundMs = 2_000;
 
@@ -228,27 +230,33 @@ describe('hostile callers against every built-in hook', () => {
     const hook = new CostTrackingHook({ budgets: { perComponentUsd: 1 }, logger: quietLogger });
     await fc.assert(
       fc.asyncProperty(hostileDecimal, async (maxCostUsd) => {
-        const started = performance.now();
-        const parsed = parseDecimal(maxCostUsd);
-        const context = new HookContext({
-          hookPoint: HookPoint.BeforeAgentExecution,
-          componentId: componentId('assistant', 'agent'),
-          metadata: { maxCostUsd } as never,
-        });
-        const result = await hook.execute(context);
-        // A parse never holds more than 30 significant digits, nor a leading digit beyond 10^±30.
-        if (parsed.ok && parsed.value.coefficient !== 0n) {
-          const digits = parsed.value.coefficient.toString().length;
-          expect(digits).toBeLessThanOrEqual(MAX_DECIMAL_DIGITS);
-          expect(Math.abs(parsed.value.exponent + digits - 1)).toBeLessThanOrEqual(MAX_DECIMAL_EXPONENT);
-        }
-        if (result.type === 'cancel') expect(result.reason).toMatch(/^Budget (check refused|exceeded)/);
-        else expect(result.type).toBe('continue');
-        const release = context.child(HookPoint.AgentError);
-        release.data.error = new Error('done');
-        await hook.execute(release);
-        // Linear in the input's length: the 100,000-character samples included.
-        expect(performance.now() - started).toBeLessThan(100);
+        const judge = async () => {
+          const started = performance.now();
+          const parsed = parseDecimal(maxCostUsd);
+          const context = new HookContext({
+            hookPoint: HookPoint.BeforeAgentExecution,
+            componentId: componentId('assistant', 'agent'),
+            metadata: { maxCostUsd } as never,
+          });
+          const result = await hook.execute(context);
+          // A parse never holds more than 30 significant digits, nor a leading digit beyond 10^±30.
+          if (parsed.ok && parsed.value.coefficient !== 0n) {
+            const digits = parsed.value.coefficient.toString().length;
+            expect(digits).toBeLessThanOrEqual(MAX_DECIMAL_DIGITS);
+            expect(Math.abs(parsed.value.exponent + digits - 1)).toBeLessThanOrEqual(MAX_DECIMAL_EXPONENT);
+          }
+          if (result.type === 'cancel') expect(result.reason).toMatch(/^Budget (check refused|exceeded)/);
+          else expect(result.type).toBe('continue');
+          const release = context.child(HookPoint.AgentError);
+          release.data.error = new Error('done');
+          await hook.execute(release);
+          return performance.now() - started;
+        };
+        // Linear in the input's length, the 100,000-character samples included. A slow sample is measured up to
+        // three times: a superlinear input is slow every time, a GC pause on a busy machine is not.
+        let tookMs = await judge();
+        for (let attempt = 1; attempt < 3 && tookMs >= decimalBoundMs; attempt++) tookMs = await judge();
+        expect(tookMs).toBeLessThan(decimalBoundMs);
       }),
       { seed, numRuns: 500 },
     );

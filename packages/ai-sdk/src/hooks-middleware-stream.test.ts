@@ -360,4 +360,23 @@ describe('hooksMiddleware with streamText', () => {
     await expect(reader.read()).rejects.toBe(reason);
     expect(cleaned).toBe(true);
   });
+
+  it('a text-delta without a string delta ends the stream with an error, not silently truncated (rest and usage lost)', async () => {
+    for (const delta of [undefined, 42, { text: 'x' }, null]) {
+      const { registry, after, errors } = await spiedRegistry();
+      const parts = streamedParts(['ok ', 'SLOT', ' end'], 7, 9).map((part) =>
+        part.type === 'text-delta' && part.delta === 'SLOT' ? ({ ...part, delta } as never) : part,
+      );
+      const model = wrapLanguageModel({
+        model: streamingModel(parts),
+        middleware: hooksMiddleware({ registry }),
+      });
+      const { stream } = await model.doStream(callOptions('hi'));
+      const failure = await convertReadableStreamToArray(stream).catch((error: unknown) => error);
+      expect(failure, String(delta)).toBeInstanceOf(Error);
+      expect((failure as Error).message).toContain('text-delta');
+      expect(after).toHaveLength(0);
+      expect(errors).toHaveLength(1);
+    }
+  });
 });

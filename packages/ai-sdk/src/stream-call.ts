@@ -1,4 +1,4 @@
-import { HookCancelledError, HookPoint } from '@llmspell/core';
+import { describeValue, HookCancelledError, HookPoint, LlmspellError } from '@llmspell/core';
 import {
   Operation,
   type OutputMapping,
@@ -56,6 +56,12 @@ class ModelStreamSource implements StreamSource<StreamPart, ReadResult> {
     const part = next.value;
     switch (part.type) {
       case 'text-delta':
+        // A delta that is not text would read as the end of the stream (the rest and its usage lost) or as junk.
+        if (typeof part.delta !== 'string') {
+          throw new LlmspellError(
+            `The model streamed a text-delta part whose delta is ${describeValue(part.delta)}, not a string`,
+          );
+        }
         this.lastDelta = part;
         return part.delta;
       case 'finish': {

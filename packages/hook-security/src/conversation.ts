@@ -4,6 +4,7 @@ import {
   collectAllStrings,
   type InputString,
   isContainer,
+  jsonForm,
   type StringPath,
 } from './input-strings.js';
 
@@ -26,6 +27,8 @@ export function promptMessagesOf(input: unknown): readonly unknown[] | undefined
  */
 export interface MessageStrings extends CollectedStrings {
   readonly scanned: readonly number[];
+  /** The content the strings were collected from: the message's, or its JSON form when it held objects the walk does not go into. */
+  readonly content: unknown;
 }
 
 function isFilePart(content: unknown, index: string | number): boolean {
@@ -63,26 +66,31 @@ function isContentKey(content: unknown, path: StringPath | undefined): boolean {
 
 /** Every string of `message.content` (in walk order), with the indices of those the hook judges. */
 export function messageStrings(message: PromptMessage): MessageStrings {
-  const collected = collectAllStrings(message.content);
+  let content = message.content;
+  let collected = collectAllStrings(content);
+  if (collected.opaque === true) {
+    // A tool result that is a class instance (an ORM row …) reaches the model as its JSON: scan that.
+    const json = jsonForm(content);
+    if (json !== undefined) {
+      content = json;
+      collected = collectAllStrings(content);
+    }
+  }
   const scanned: number[] = [];
   collected.strings.forEach((entry: InputString, index) => {
     if (entry.isKey) {
-      if (isContentKey(message.content, entry.path)) scanned.push(index);
+      if (isContentKey(content, entry.path)) scanned.push(index);
       return;
     }
     // A part's `type` ('text', 'tool-result') is the SDK's discriminator, not content.
-    if (
-      entry.path?.key === 'type' &&
-      entry.path.parent?.parent === undefined &&
-      Array.isArray(message.content)
-    )
+    if (entry.path?.key === 'type' && entry.path.parent?.parent === undefined && Array.isArray(content))
       return;
     let top = entry.path;
     while (top?.parent !== undefined) top = top.parent;
-    if (top !== undefined && isFilePart(message.content, top.key)) return;
+    if (top !== undefined && isFilePart(content, top.key)) return;
     scanned.push(index);
   });
-  return { ...collected, scanned };
+  return { ...collected, scanned, content };
 }
 
 /** A message's identity for the memory of clean messages: its role and content, hashed. */

@@ -23,6 +23,11 @@ export interface WalkLimit {
 export interface CollectedStrings {
   readonly strings: InputString[];
   readonly overflow: WalkLimit | undefined;
+  /**
+   * True when the walk met an object it does not go into (a class instance, a `Map`, a `Date` …): its strings
+   * are not among `strings`, though its JSON form (what a model is sent) may hold some.
+   */
+  readonly opaque?: boolean;
 }
 
 /** Containers are walked this deep; deeper content is a violation, never a silent pass. */
@@ -53,13 +58,22 @@ type StringMapper = (value: string, path: StringPath | undefined, isKey: boolean
  * the input however many strings change. A key mapped to '' or to a key already present drops its entry.
  * Cycles are not followed twice.
  */
-function walk(root: unknown, map: StringMapper): { value: unknown; overflow: WalkLimit | undefined } {
+function walk(
+  root: unknown,
+  map: StringMapper,
+): { value: unknown; overflow: WalkLimit | undefined; opaque: boolean } {
   let nodes = 0;
   let overflow: WalkLimit | undefined;
+  let opaque = false;
   const visiting = new Set<unknown>();
   const visit = (value: unknown, path: StringPath | undefined, depth: number): unknown => {
     if (typeof value === 'string') return map(value, path, false);
-    if (!isContainer(value) || visiting.has(value) || overflow) return value;
+    if (!isContainer(value)) {
+      if (value !== null && typeof value === 'object') opaque = true;
+      return value;
+    }
+    if (visiting.has(value) || overflow) return value;
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') opaque = true;
     if (depth >= MAX_DEPTH || nodes >= MAX_NODES) {
       overflow = {
         limit: depth >= MAX_DEPTH ? 'depth' : 'nodes',
@@ -109,7 +123,7 @@ function walk(root: unknown, map: StringMapper): { value: unknown; overflow: Wal
     return result;
   };
   const value = visit(root, undefined, 0);
-  return { value, overflow };
+  return { value, overflow, opaque };
 }
 
 /**
@@ -118,11 +132,24 @@ function walk(root: unknown, map: StringMapper): { value: unknown; overflow: Wal
  */
 export function collectAllStrings(value: unknown): CollectedStrings {
   const strings: InputString[] = [];
-  const { overflow } = walk(value, (text, path, isKey) => {
+  const { overflow, opaque } = walk(value, (text, path, isKey) => {
     strings.push({ path, value: text, isKey });
     return text;
   });
-  return { strings, overflow };
+  return opaque ? { strings, overflow, opaque } : { strings, overflow };
+}
+
+/**
+ * `value` as JSON would send it (class instances, `toJSON` and `Map`s as `JSON.stringify` writes them), or
+ * `undefined` when it cannot be serialised (a cycle, a BigInt): the form to scan when a model will read it.
+ */
+export function jsonForm(value: unknown): unknown {
+  try {
+    const json = JSON.stringify(value);
+    return json === undefined ? undefined : (JSON.parse(json) as unknown);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   dataPatch,
   type InputString,
   isContainer,
+  jsonForm,
   pointerOf,
   replaceStrings,
   totalLength,
@@ -183,10 +184,20 @@ export class SecurityValidationHook implements Hook {
       const output = context.data.output;
       if (output === undefined || output === null) return HookResult.continue();
       const isTool = point === HookPoint.AfterToolExecution;
+      let value: unknown = output;
+      let collected = isTool ? collectAllStrings(output) : collectTextStrings(output);
+      if (isTool && collected.opaque === true) {
+        // A result that is (or holds) a class instance, a Map … reaches the model as its JSON: scan that.
+        const json = jsonForm(output);
+        if (json !== undefined) {
+          value = json;
+          collected = collectAllStrings(json);
+        }
+      }
       return this.#judge(context, {
         root: 'output',
-        value: output,
-        collected: isTool ? collectAllStrings(output) : collectTextStrings(output),
+        value,
+        collected,
         settings: this.#outputSettings,
         limitLength: false,
         validator: undefined,
@@ -369,10 +380,10 @@ export class SecurityValidationHook implements Hook {
       const key = messageKey(message);
       if (this.#remembered.has(key)) continue;
       const isUser = message.role === 'user';
-      const { strings, overflow, scanned } = messageStrings(message);
+      const { strings, overflow, scanned, content } = messageStrings(message);
       const subject: Subject = {
         root: 'input',
-        value: message.content,
+        value: content,
         collected: { strings: scanned.map((position) => strings[position]!), overflow },
         settings: isUser ? this.#inputSettings : this.#outputSettings,
         limitLength: isUser,
@@ -449,7 +460,7 @@ export class SecurityValidationHook implements Hook {
         replacement[position] = sanitized[order]!;
       });
       rewritten ??= (input.messages as unknown[]).slice();
-      rewritten[index] = { ...message, content: replaceStrings(message.content, replacement) };
+      rewritten[index] = { ...message, content: replaceStrings(subject.value, replacement) };
     }
     if (violations.length === 0) return HookResult.continue();
     this.#report(context, violations);
