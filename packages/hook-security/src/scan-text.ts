@@ -7,13 +7,13 @@ import { promptInjectionRules } from './prompt-injection-rules.js';
 import type { ResolvedConfig } from './resolve-config.js';
 import { sqlInjectionRules } from './sql-injection-rules.js';
 import { scanSqlTokens } from './sql-token-rules.js';
-import { WordGate } from './word-gate.js';
 import type {
   PersonalDataKind,
   PromptInjectionTechnique,
   SecurityViolation,
   SqlInjectionTechnique,
 } from './violations.js';
+import { WordGate } from './word-gate.js';
 
 /** What the scan of one string found, per detector. */
 export interface TextFindings {
