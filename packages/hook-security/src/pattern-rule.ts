@@ -1,5 +1,5 @@
 import type { MappedText, NormalizedInput } from './normalize-text.js';
-import { type Anchors, WordGate } from './word-gate.js';
+import type { Anchors, WordGate } from './word-gate.js';
 
 /** Decides, match by match and left to right, whether a match counts; created fresh for every scan. */
 export type MatchFilter = (text: string, index: number, matched: string) => boolean;
@@ -16,6 +16,11 @@ export interface PatternRule<Label extends string> {
   readonly filter?: () => MatchFilter;
   /** Words the pattern cannot match without (see `word-gate.ts`): without them the rule is skipped. */
   readonly anchors?: Anchors;
+  /**
+   * A cheaper pattern (not global) that holds wherever `pattern` matches: a form it does not match is skipped.
+   * For a pattern whose start cannot be found quickly (an optional prefix before the part that matters).
+   */
+  readonly prefilter?: RegExp;
 }
 
 /** Where a rule matched: a range of one form of the input. */
@@ -27,23 +32,34 @@ export interface Finding<Label extends string = string> {
   readonly end: number;
 }
 
+/** How `scanRules` may skip rules by their anchor words (see `word-gate.ts`). */
+export interface RuleWords {
+  /** A gate built over these rules' anchors, the list's first rule at `offset`. */
+  readonly gate: WordGate;
+  readonly offset: number;
+  /** The anchor words of one form, already read (in the classifier's pass). */
+  readonly known: { readonly form: MappedText; readonly present: Uint8Array } | undefined;
+  /** Whether to read the words of another form (worth a pass only when most rules are anchored). */
+  readonly readOthers: boolean;
+}
+
 /**
  * Runs `rules` over the forms of `input`, appending to `findings`; with `all` every match of every rule,
- * otherwise the first accepted match of each rule. `known`: the anchor words of one form, already read.
+ * otherwise the first accepted match of each rule. With `words`, a rule whose anchor words a form lacks is
+ * skipped on that form (it could not match there).
  */
 export function scanRules<Label extends string>(
   rules: readonly PatternRule<Label>[],
   input: NormalizedInput,
   all: boolean,
   findings: Finding<Label>[],
-  known?: { readonly form: MappedText; readonly present: Uint8Array },
+  words?: RuleWords,
 ): void {
-  const gate = gateOf(rules);
-  // Which anchor words each form holds (a handful of forms), read when a rule with anchors first looks at it.
-  const read: { form: MappedText; present: Uint8Array }[] = known ? [known] : [];
-  const wordsOf = (form: MappedText): Uint8Array => {
+  const read: { form: MappedText; present: Uint8Array }[] = words?.known ? [words.known] : [];
+  const wordsOf = (form: MappedText): Uint8Array | undefined => {
     for (const entry of read) if (entry.form === form) return entry.present;
-    const present = gate.read(form.value);
+    if (!words?.readOthers) return undefined;
+    const present = words.gate.read(form.value);
     read.push({ form, present });
     return present;
   };
@@ -51,22 +67,14 @@ export function scanRules<Label extends string>(
     const rule = rules[index]!;
     const forms = rule.form === 'decoded' ? [input.decoded] : input.stripped;
     for (const form of forms) {
-      if (rule.anchors && !gate.allows(index, wordsOf(form))) continue;
+      if (words && rule.anchors) {
+        const present = wordsOf(form);
+        if (present && !words.gate.allows(words.offset + index, present)) continue;
+      }
+      if (rule.prefilter && !rule.prefilter.test(form.value)) continue;
       if (scanForm(rule, form, all, findings) && !all) break;
     }
   }
-}
-
-const gates = new WeakMap<readonly PatternRule<string>[], WordGate>();
-
-/** The word gate of a list of rules (built once per list). */
-export function gateOf(rules: readonly PatternRule<string>[]): WordGate {
-  let gate = gates.get(rules);
-  if (!gate) {
-    gate = new WordGate(rules.map((rule) => rule.anchors));
-    gates.set(rules, gate);
-  }
-  return gate;
 }
 
 function scanForm<Label extends string>(

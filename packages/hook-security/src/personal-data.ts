@@ -114,6 +114,8 @@ export const personalDataRules: readonly PatternRule<PersonalDataKind>[] = [
     pattern:
       /\b(?:[A-Za-z0-9]{1,20}[_.-])?(?:api[_-]?key|api[_-]?secret|api[_-]?token|secret[_-]?key|access[_-]?key|access[_-]?token|auth[_-]?token|user[_-]?auth|client[_-]?secret|private[_-]?key|credentials?|password|passwd|secret|token)(?:["'][ \t]*[:=,][ \t]*["']|["']?[ \t]*[:=][ \t]*["']?)[A-Za-z0-9_\-+/.=!@$%^*]{12,}/gi,
     filter: randomValue,
+    // Every name above ends with one of these words, and the separator follows it.
+    prefilter: /(?:key|secret|token|auth|credentials?|password|passwd)["']?[ \t]*[:=,]/i,
   },
 ];
 
@@ -211,14 +213,19 @@ function isCardLayout(lengths: readonly number[]): boolean {
  * split by single spaces or dashes; each run of groups is read once and tried from each of its groups with
  * at most five groups, so the scan is linear.
  */
+const NEXT_DIGIT = /[0-9]/g;
+
 function findCardNumbers(form: MappedText, all: boolean, findings: Finding<PersonalDataKind>[]): void {
   const text = form.value;
   let position = 0;
   while (position < text.length) {
-    if (
-      !isDigitCode(text.charCodeAt(position)) ||
-      (position > 0 && isWordCode(text.charCodeAt(position - 1)))
-    ) {
+    if (!isDigitCode(text.charCodeAt(position))) {
+      // Jump to the next digit natively: prose holds few.
+      NEXT_DIGIT.lastIndex = position;
+      if (!NEXT_DIGIT.test(text)) return;
+      position = NEXT_DIGIT.lastIndex - 1;
+    }
+    if (position > 0 && isWordCode(text.charCodeAt(position - 1))) {
       position++;
       continue;
     }

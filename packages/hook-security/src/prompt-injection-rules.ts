@@ -33,6 +33,18 @@ const EXFILTRATION_VERBS = [
   'return',
 ];
 
+/** What the first phrasing of `prompt-exfiltration-phrasing` asks for. */
+const EXFILTRATION_OBJECTS = [
+  'instructions',
+  'prompt',
+  'directives',
+  'rules',
+  'guidelines',
+  'configuration',
+  'context',
+  'message',
+];
+
 /**
  * The built-in prompt injection rules (opt-in: `detectors.promptInjection`). They see the decoded text. Each
  * names the words it cannot match without (`anchors`, see `word-gate.ts`), so ordinary text skips most rules.
@@ -265,18 +277,27 @@ export const promptInjectionRules: readonly PatternRule<PromptInjectionTechnique
   {
     name: 'prompt-exfiltration-phrasing',
     anchors: [
+      // repeat your … instructions   print the hidden … prompt (after "the", one adjective at least)
+      [EXFILTRATION_OBJECTS, ['your'], EXFILTRATION_VERBS],
       [
+        EXFILTRATION_OBJECTS,
+        ['the'],
         [
-          'instructions',
-          'prompt',
-          'directives',
-          'rules',
-          'guidelines',
-          'configuration',
-          'context',
-          'message',
+          'initial',
+          'original',
+          'full',
+          'entire',
+          'exact',
+          'complete',
+          'previous',
+          'prior',
+          'hidden',
+          'secret',
+          'above',
+          'first',
+          'system',
+          'starting',
         ],
-        ['your', 'the'],
         EXFILTRATION_VERBS,
       ],
       [

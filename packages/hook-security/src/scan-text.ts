@@ -1,7 +1,7 @@
 import { builtInScoreReading } from './built-in-classifier.js';
 import { normalizeText } from './normalize-text.js';
 import type { Finding } from './pattern-rule.js';
-import { gateOf, scanRules } from './pattern-rule.js';
+import { scanRules } from './pattern-rule.js';
 import { personalDataMasks, scanPersonalData } from './personal-data.js';
 import { promptInjectionRules } from './prompt-injection-rules.js';
 import type { ResolvedConfig } from './resolve-config.js';
@@ -13,6 +13,7 @@ import type {
   SecurityViolation,
   SqlInjectionTechnique,
 } from './violations.js';
+import { WordGate } from './word-gate.js';
 
 /** What the scan of one string found, per detector. */
 export interface TextFindings {
@@ -27,6 +28,15 @@ export type ScanSettings = Pick<ResolvedConfig, 'detectors' | 'blockedPatterns'>
 
 /** The violation pattern name of the built-in classifier. */
 export const BUILT_IN_CLASSIFIER_RULE = 'classifier:built-in';
+
+/**
+ * One gate over the anchor words of the prompt rules and of the SQL rules (`word-gate.ts`), read in the
+ * classifier's pass over the decoded text: the prompt rules first, then the SQL rules from `SQL_OFFSET`.
+ */
+export const RULE_GATE = new WordGate(
+  [...promptInjectionRules, ...sqlInjectionRules].map((rule) => rule.anchors),
+);
+const SQL_OFFSET = promptInjectionRules.length;
 
 /** Lenient mode gives up on a string it cannot clean in this many rounds and empties it. */
 const MAX_SANITIZE_ROUNDS = 4;
@@ -46,28 +56,32 @@ export function scanText(text: string, settings: ScanSettings, all: boolean, tra
   const input = normalizeText(text, track);
   const findings: TextFindings = { sqlInjection: [], promptInjection: [], personalData: [], blocked: [] };
   const { detectors } = settings;
+  const { decoded } = input;
+  const promptInjection = detectors.promptInjection;
+  // The classifier judges the whole text, and its pass over the text also tells which rules could match.
+  const classified = promptInjection?.builtIn ? builtInScoreReading(decoded.value, RULE_GATE) : undefined;
+  const known = classified && { form: decoded, present: classified.present };
   if (detectors.sqlInjection) {
-    scanRules(sqlInjectionRules, input, all, findings.sqlInjection);
+    // SQL rules are skipped by their anchors only on a form whose words the classifier already read.
+    scanRules(sqlInjectionRules, input, all, findings.sqlInjection, {
+      gate: RULE_GATE,
+      offset: SQL_OFFSET,
+      known,
+      readOthers: false,
+    });
     // The token rules add the families the patterns miss; once something is found, a detection-only scan stops.
     for (const form of input.stripped) {
       if (!all && findings.sqlInjection.length > 0) break;
       scanSqlTokens(form, all, findings.sqlInjection);
     }
   }
-  const promptInjection = detectors.promptInjection;
   if (promptInjection) {
-    const { decoded } = input;
-    // The classifier judges the whole text, and its pass over the text also tells which rules could match.
-    const classified = promptInjection.builtIn
-      ? builtInScoreReading(decoded.value, gateOf(promptInjectionRules))
-      : undefined;
-    scanRules(
-      promptInjectionRules,
-      input,
-      all,
-      findings.promptInjection,
-      classified && { form: decoded, present: classified.present },
-    );
+    scanRules(promptInjectionRules, input, all, findings.promptInjection, {
+      gate: RULE_GATE,
+      offset: 0,
+      known,
+      readOthers: true,
+    });
     // The classifier's verdict counts only when no rule has already decided.
     if (
       classified &&

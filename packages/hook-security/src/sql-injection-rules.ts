@@ -1,5 +1,6 @@
 import { type PatternRule, quoteBreaksOut } from './pattern-rule.js';
 import type { SqlInjectionTechnique } from './violations.js';
+import type { Anchors } from './word-gate.js';
 
 /*
  * The SQL injection patterns. They look for the structure of an injection, not for SQL words: a quote that
@@ -22,11 +23,21 @@ function rule(
   name: string,
   label: SqlInjectionTechnique,
   pattern: RegExp,
-  options: { form?: 'decoded' | 'stripped'; breaksOut?: boolean } = {},
+  options: { form?: 'decoded' | 'stripped'; breaksOut?: boolean; anchors?: Anchors } = {},
 ): PatternRule<SqlInjectionTechnique> {
-  const { form = 'stripped', breaksOut = false } = options;
-  return breaksOut ? { name, label, pattern, form, filter: quoteBreaksOut } : { name, label, pattern, form };
+  const { form = 'stripped', breaksOut = false, anchors } = options;
+  return {
+    name,
+    label,
+    pattern,
+    form,
+    ...(breaksOut ? { filter: quoteBreaksOut } : {}),
+    ...(anchors ? { anchors } : {}),
+  };
 }
+
+/** One group of words, any of which the pattern needs (see `word-gate.ts`). */
+const anyOf = (...words: string[]): Anchors => [[words]];
 
 /** The built-in SQL injection rules, in reporting order. */
 export const sqlInjectionRules: readonly PatternRule<SqlInjectionTechnique>[] = [
@@ -164,26 +175,37 @@ export const sqlInjectionRules: readonly PatternRule<SqlInjectionTechnique>[] = 
     'sql-sleep-call',
     'time-based',
     /(?:\b(?:and|or|xor|select)|[(,'";=|&*+-])\s*(?:sleep\s*\(\s*\d+(?:\.\d+)?\s*\)|benchmark\s*\(\s*\d+\s*,)/gi,
+    {
+      // `andsleep(5)`: the operator and the call may touch, making one word.
+      anchors: anyOf(
+        ...['', 'and', 'or', 'xor', 'select'].flatMap((before) => [`${before}sleep`, `${before}benchmark`]),
+      ),
+    },
   ),
   // pg_sleep(5)   WAITFOR DELAY '0:0:5'   dbms_lock.sleep(5)   randomblob(500000000)
   rule(
     'sql-delay-function',
     'time-based',
     /\b(?:pg_sleep\s*\(|waitfor\s+(?:delay|time)\s*['"]|dbms_lock\.sleep\s*\(|dbms_pipe\.receive_message\s*\(|randomblob\s*\(\s*\d\d\d\d\d\d)/gi,
+    { anchors: anyOf('pg_sleep', 'waitfor', 'dbms_lock', 'dbms_pipe', 'randomblob') },
   ),
   // extractvalue(1,concat(…))   updatexml(…)
-  rule('sql-xml-error', 'error-based', /\b(?:extractvalue|updatexml)\s*\(/gi),
+  rule('sql-xml-error', 'error-based', /\b(?:extractvalue|updatexml)\s*\(/gi, {
+    anchors: anyOf('extractvalue', 'updatexml'),
+  }),
   // convert(int,@@version)   cast((select …
   rule(
     'sql-conversion-error',
     'error-based',
     /\bconvert\s*\(\s*int\s*,\s*(?:@@|\(\s*select\b|db_name\b|user_name\b|system_user\b|char\b)|\bcast\s*\([\s(]*select\b/gi,
+    { anchors: anyOf('convert', 'cast') },
   ),
   // utl_inaddr.get_host_address(…)   ctxsys.drithsx.sn(…)
   rule(
     'sql-oracle-error',
     'error-based',
     /\b(?:utl_inaddr\.get_host_(?:address|name)|ctxsys\.drithsx\.sn)\s*\(/gi,
+    { anchors: anyOf('utl_inaddr', 'ctxsys') },
   ),
   // @@version   @@datadir
   rule('sql-system-variable', 'error-based', /@@(?:version|datadir|hostname|basedir|servername|tmpdir)\b/gi),
@@ -192,19 +214,35 @@ export const sqlInjectionRules: readonly PatternRule<SqlInjectionTechnique>[] = 
     'sql-system-procedure',
     'command-execution',
     /\b(?:xp_cmdshell|xp_dirtree|xp_regread|xp_fileexist|sp_oacreate|sp_oamethod|sp_makewebtask|sp_addlogin|sp_addsrvrolemember|sp_configure)\s*['"(]/gi,
+    {
+      anchors: anyOf(
+        'xp_cmdshell',
+        'xp_dirtree',
+        'xp_regread',
+        'xp_fileexist',
+        'sp_oacreate',
+        'sp_oamethod',
+        'sp_makewebtask',
+        'sp_addlogin',
+        'sp_addsrvrolemember',
+        'sp_configure',
+      ),
+    },
   ),
   // load_file('/etc/passwd')   into outfile '/var/www/x.php'   utl_http.request(…)   copy t from program 'id'
   rule(
     'sql-file-access',
     'command-execution',
     /\b(?:load_file\s*\(|into\s+(?:out|dump)file\s+['"]|utl_http\.request\s*\(|copy\s+\w+\s+(?:from|to)\s+program\s+['"])/gi,
+    { anchors: anyOf('load_file', 'outfile', 'dumpfile', 'utl_http', 'program') },
   ),
   // CHAR(39)+CHAR(32)   chr(111)||chr(114)
   rule(
     'sql-char-concatenation',
     'obfuscation',
     /\b(?:char|chr|nchar)\(\s*\d+\s*\)(?:\s*(?:\+|\|\||,)\s*(?:char|chr|nchar)\(\s*\d+\s*\))+/gi,
+    { anchors: anyOf('char', 'chr', 'nchar') },
   ),
   // char(115,101,108,101,99,116)
-  rule('sql-char-list', 'obfuscation', /\bchar\(\s*\d+\s*,\s*\d+\s*,\s*\d+/gi),
+  rule('sql-char-list', 'obfuscation', /\bchar\(\s*\d+\s*,\s*\d+\s*,\s*\d+/gi, { anchors: anyOf('char') }),
 ];

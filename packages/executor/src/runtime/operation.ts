@@ -107,6 +107,19 @@ export interface StreamSource<Marker, Raw = unknown> {
   output?(released: string): unknown;
 }
 
+/** A judgment at AgentStreamChunk that took this long (ms) has the deltas that arrived meanwhile judged in one batch. */
+const SLOW_JUDGMENT_MS = 1;
+
+const NOT_YET: unique symbol = Symbol('not yet');
+
+/** Resolves with `NOT_YET` once the pending I/O callbacks ran: a read that is still pending then is waiting on its source. */
+function nextTurn(): Promise<typeof NOT_YET> {
+  return new Promise((resolve) => {
+    if (typeof setImmediate === 'function') setImmediate(resolve, NOT_YET);
+    else setTimeout(resolve, 0, NOT_YET);
+  });
+}
+
 /** The error a call ends with when its reader gave up before the stream finished. */
 export function readerCancelled(reason: unknown): Error {
   if (reason instanceof Error) return reason;
@@ -418,9 +431,26 @@ export class Operation<Output> {
       this.#throwIfInterrupted();
       signal?.throwIfAborted();
       const split = source.next !== undefined && source.piece !== undefined;
+      // A read started while the hooks judged, that had not delivered yet: the next piece comes from it.
+      let ahead: Promise<StreamPiece<Marker> | null> | undefined;
+      const readAhead = (): Promise<StreamPiece<Marker> | null> => {
+        const next = split
+          ? Promise.resolve(source.next!()).then((raw) => source.piece!(raw))
+          : Promise.resolve(source.read());
+        next.catch(() => undefined);
+        return next;
+      };
+      let ended = false;
       for (;;) {
         let piece: StreamPiece<Marker> | null;
-        if (split) {
+        if (ahead !== undefined) {
+          const next = ahead;
+          ahead = undefined;
+          piece = await (racing ? raced(next) : next);
+          this.#throwIfInterrupted();
+          signal?.throwIfAborted();
+          if (piece === null) continue;
+        } else if (split) {
           const raw = await (racing ? raced(source.next!()) : source.next!());
           this.#throwIfInterrupted();
           signal?.throwIfAborted();
@@ -433,14 +463,45 @@ export class Operation<Output> {
         }
         if (piece === undefined) break;
         if (typeof piece === 'string') {
-          const judged = guard.push(piece);
-          if (judged !== undefined) {
+          let judged = guard.push(piece);
+          while (judged !== undefined) {
             // Hooks answered asynchronously: the call may have been stopped meanwhile. (A synchronous release
             // gives nothing else a chance to run; the guard itself checks the signal after sync hooks.)
+            const startedAt = performance.now();
             await judged;
             this.#throwIfInterrupted();
             signal?.throwIfAborted();
+            judged = undefined;
+            // A slow judgment: the deltas that arrived meanwhile are judged together, once, so a slow hook (a
+            // remote moderation call) is not called once per delta, ever further behind a fast stream.
+            if (performance.now() - startedAt < SLOW_JUDGMENT_MS) break;
+            let appended = false;
+            // What the source delivers before the next turn of the event loop joins this batch.
+            const turn = nextTurn();
+            for (;;) {
+              const next = readAhead();
+              const got = await Promise.race([next, turn]);
+              this.#throwIfInterrupted();
+              signal?.throwIfAborted();
+              if (got === NOT_YET) {
+                ahead = next;
+                break;
+              }
+              if (got === null) continue;
+              if (got === undefined) {
+                ended = true;
+                break;
+              }
+              if (typeof got === 'string') {
+                guard.append(got);
+                appended = true;
+              } else {
+                guard.mark(got.marker);
+              }
+            }
+            if (appended) judged = guard.judgePending();
           }
+          if (ended) break;
         } else {
           guard.mark(piece.marker);
         }

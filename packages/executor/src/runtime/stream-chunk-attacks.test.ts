@@ -112,3 +112,54 @@ describe('a chunk hook that answers something that means nothing for a chunk', (
     });
   }
 });
+
+describe('a slow chunk hook (a remote moderation call) and a fast stream', () => {
+  const text = 'The quick brown fox jumps over the lazy dog. '.repeat(12);
+
+  async function slowlyJudged(answer: (pending: string) => HookResult) {
+    const registry = new HookRegistry();
+    const judged: string[] = [];
+    await registry.register(
+      Chunk,
+      hook(
+        'moderation',
+        async (context) => {
+          const { text: pending } = context.data.chunk as { text: string };
+          judged.push(pending);
+          await new Promise((resolve) => setTimeout(resolve, 3));
+          return answer(pending);
+        },
+        { name: 'moderation', streamHoldBackChars: 12 },
+      ),
+    );
+    const agent = createAgent({
+      name: 'writer',
+      registry,
+      async *stream() {
+        yield* text;
+        yield* 'SECRET-TOKEN';
+        yield* text;
+      },
+    });
+    return { agent, judged };
+  }
+
+  it('judges the deltas that arrived while it judged in one batch, not once per delta', async () => {
+    const { agent, judged } = await slowlyJudged(() => HookResult.continue());
+    const { released, error } = await read(agent.stream({ text: 'go' }).textStream);
+    expect(error).toBeUndefined();
+    expect(released).toBe(`${text}SECRET-TOKEN${text}`);
+    // One call per delta would be 1,000 calls (3 s and more); batches keep it to a handful.
+    expect(judged.length).toBeLessThan(50);
+  });
+
+  it('still judges a match split across batched deltas whole before any of it is released', async () => {
+    const { agent } = await slowlyJudged((pending) =>
+      pending.includes('SECRET-TOKEN') ? HookResult.cancel('a token') : HookResult.continue(),
+    );
+    const { released, error } = await read(agent.stream({ text: 'go' }).textStream);
+    expect(HookCancelledError.isInstance(error)).toBe(true);
+    expect(released).not.toContain('SECRET');
+    expect(text.startsWith(released)).toBe(true);
+  });
+});

@@ -64,6 +64,25 @@ export class StreamGuard<Marker> {
     return this.#judge(false);
   }
 
+  /**
+   * A delta that arrived while the hooks judged: added to the pending text without a judgment of its own; the
+   * next `judgePending()` judges everything appended since, at once.
+   */
+  append(delta: string): void {
+    if (delta.length === 0) return;
+    if (this.#pending.length === 0 && this.executor.holdBackAt(AgentStreamChunk) < 0) {
+      this.#emit(delta);
+      return;
+    }
+    this.#pending += delta;
+  }
+
+  /** Judges the pending text (the deltas appended since the last judgment) as `push` does. */
+  judgePending(): void | Promise<void> {
+    if (this.#pending.length === 0) return;
+    return this.#judge(false);
+  }
+
   /** A piece that is not text, released in order with the text around it. */
   mark(marker: Marker): void {
     if (this.#pending.length === 0) this.sink.marker(marker);
