@@ -9,6 +9,12 @@ export interface UsageRecord {
   id: string;
   component: string;
   userId?: string | undefined;
+  /**
+   * True when `component` and `userId` are already the names the store keeps (`storedCostName` of the caller's
+   * names, see `withStoredNames`): the store keeps them as they are instead of hashing them again. The hook sets
+   * it only for a store that declares `takesStoredNames` (on records it kept while the store was down).
+   */
+  namesStored?: boolean | undefined;
   inputTokens: number;
   outputTokens: number;
   /** Exact cost in pico-dollars; null when the model's price is unknown (counted in `unpricedCalls`). */
@@ -109,6 +115,12 @@ export interface CostStore {
    * for `budgets.period`. A store that ignores periods would make a renewing budget a lifetime one.
    */
   readonly keepsPeriods?: boolean;
+  /**
+   * True when `record` honours `UsageRecord.namesStored` (`storedRecordNames` does it). The hook then keeps the
+   * records of a store outage with their names in stored form: bounded bytes per record whatever the caller's
+   * ids. Without it, pending records keep the names as sent and only the byte bound of the queue limits them.
+   */
+  readonly takesStoredNames?: boolean;
 }
 
 /** Totals of a scope nothing was recorded for. */

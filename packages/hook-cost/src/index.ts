@@ -1,5 +1,5 @@
 export type { BudgetPeriod } from './budget-period.js';
-export { MAX_COST_NAME_LENGTH, storedCostName } from './cost-name.js';
+export { MAX_COST_NAME_LENGTH, type StoredCostName, storedCostName, storedRecordNames } from './cost-name.js';
 export type {
   BudgetCheck,
   CostScope,

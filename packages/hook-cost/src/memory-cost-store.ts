@@ -1,5 +1,5 @@
 import type { PeriodRef } from './budget-period.js';
-import { storedCostName } from './cost-name.js';
+import { storedCostName, storedRecordNames } from './cost-name.js';
 import {
   type CostScope,
   type CostStore,
@@ -54,14 +54,14 @@ function isIdle(target: Ledger): boolean {
  */
 export class MemoryCostStore implements CostStore {
   readonly keepsPeriods = true;
+  readonly takesStoredNames = true;
   readonly #accounts: Record<CostScope, Map<string, Account>> = { component: new Map(), user: new Map() };
 
   async record(usage: UsageRecord): Promise<RecordOutcome> {
-    const component = this.#add(this.#account('component', storedCostName(usage.component)), usage);
+    const names = storedRecordNames(usage);
+    const component = this.#add(this.#account('component', names.component), usage);
     const user =
-      usage.userId === undefined
-        ? undefined
-        : this.#add(this.#account('user', storedCostName(usage.userId)), usage);
+      names.userId === undefined ? undefined : this.#add(this.#account('user', names.userId), usage);
     return { applied: true, component, user };
   }
 

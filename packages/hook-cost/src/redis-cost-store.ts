@@ -2,7 +2,7 @@ import type { Logger } from '@llmspell/core';
 import { MAX_TIMER_MS } from '@llmspell/core';
 import { RedisConnection as Connection, hashTag, type RedisConnectionInput } from '@llmspell/redis';
 import type { PeriodRef } from './budget-period.js';
-import { storedCostName } from './cost-name.js';
+import { storedCostName, storedRecordNames } from './cost-name.js';
 import type {
   CostScope,
   CostStore,
@@ -112,6 +112,7 @@ function checkAmount(what: string, pico: bigint): void {
  */
 export class RedisCostStore implements CostStore {
   readonly keepsPeriods = true;
+  readonly takesStoredNames = true;
   readonly #connection: Connection;
   readonly #prefix: string;
   readonly #recordIdTtlArgument: string;
@@ -161,8 +162,9 @@ export class RedisCostStore implements CostStore {
     const { period } = usage;
     if (period !== undefined) args.push(String(period.keepUntilMs));
     // Keys and the names index hold the stored name: a caller's 100 KB user id costs a 71-character name.
-    const scopes: [CostScope, string][] = [['component', storedCostName(usage.component)]];
-    if (usage.userId !== undefined) scopes.push(['user', storedCostName(usage.userId)]);
+    const names = storedRecordNames(usage);
+    const scopes: [CostScope, string][] = [['component', names.component]];
+    if (names.userId !== undefined) scopes.push(['user', names.userId]);
     const replies = await this.#step(
       'record',
       scopes.flatMap(([scope, name]) => [
