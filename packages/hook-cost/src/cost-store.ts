@@ -9,6 +9,12 @@ export interface UsageRecord {
   id: string;
   component: string;
   userId?: string | undefined;
+  /**
+   * True when `component` and `userId` are already the names the store keeps (`storedCostName` of the caller's
+   * names, see `withStoredNames`): the store keeps them as they are instead of hashing them again. The hook sets
+   * it only for a store that declares `takesStoredNames` (on records it kept while the store was down).
+   */
+  namesStored?: boolean | undefined;
   inputTokens: number;
   outputTokens: number;
   /** Exact cost in pico-dollars; null when the model's price is unknown (counted in `unpricedCalls`). */
@@ -44,6 +50,12 @@ export interface RecordOutcome {
 /** One page of a scope's names; `cursor` continues it, undefined after the last page. */
 export interface NamesPage {
   names: string[];
+  cursor: string | undefined;
+}
+
+/** One page of a scope's names with their totals; `cursor` continues it, undefined after the last page. */
+export interface TotalsPage {
+  entries: [string, StoredTotals][];
   cursor: string | undefined;
 }
 
@@ -83,10 +95,15 @@ export interface CostStore {
   release(reservationId: string, component: string, userId?: string, period?: PeriodRef): Promise<void>;
   /** A scope's lifetime totals, or with `period` that period's (empty once the period is no longer kept). */
   totals(scope: CostScope, name: string, period?: PeriodRef): Promise<StoredTotals>;
-  /** Every component or user name that has totals. */
+  /** Every component or user name that has totals (as the store keeps them: see `storedCostName`). */
   names(scope: CostScope): Promise<string[]>;
   /** One page of names from `cursor` (the store's own format; its first page has cursor undefined). Optional. */
   namesPage?(scope: CostScope, cursor?: string, count?: number): Promise<NamesPage>;
+  /**
+   * One page of names, as the store keeps them, with their lifetime totals (or one period's): what `report()`
+   * prefers to `namesPage` and a `totals()` call per name. Optional.
+   */
+  totalsPage?(scope: CostScope, cursor?: string, count?: number, period?: PeriodRef): Promise<TotalsPage>;
   /**
    * Every name's lifetime totals (or one period's) at once, for a store that holds them in memory: what
    * `report()` prefers to a `totals()` call per name. Optional.
@@ -98,6 +115,12 @@ export interface CostStore {
    * for `budgets.period`. A store that ignores periods would make a renewing budget a lifetime one.
    */
   readonly keepsPeriods?: boolean;
+  /**
+   * True when `record` honours `UsageRecord.namesStored` (`storedRecordNames` does it). The hook then keeps the
+   * records of a store outage with their names in stored form: bounded bytes per record whatever the caller's
+   * ids. Without it, pending records keep the names as sent and only the byte bound of the queue limits them.
+   */
+  readonly takesStoredNames?: boolean;
 }
 
 /** Totals of a scope nothing was recorded for. */

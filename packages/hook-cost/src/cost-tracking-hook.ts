@@ -207,12 +207,18 @@ export class CostTrackingHook implements Hook {
     }
   }
 
-  /** A component's totals (or a user's, with `{ scope: 'user' }`), lifetime or of one period (`{ period }`). */
+  /**
+   * A component's totals (or a user's, with `{ scope: 'user' }`), lifetime or of one period (`{ period }`).
+   * Takes the name itself, also one that `report()` shows as `sha256:…`.
+   */
   totals(name: string, query: TotalsQuery = {}): Promise<CostTotals> {
     return this.#reader.totals(name, query);
   }
 
-  /** Every component's totals keyed by name (or every user's, with `{ scope: 'user' }`), lifetime or of one period. */
+  /**
+   * Every component's totals keyed by name (or every user's, with `{ scope: 'user' }`), lifetime or of one period.
+   * A name longer than 256 characters (or beginning with `sha256:`) appears as `sha256:` and its SHA-256 hex.
+   */
   report(query: TotalsQuery = {}): Promise<Record<string, CostTotals>> {
     return this.#reader.report(query);
   }

@@ -1,4 +1,5 @@
 export type { BudgetPeriod } from './budget-period.js';
+export { MAX_COST_NAME_LENGTH, type StoredCostName, storedCostName, storedRecordNames } from './cost-name.js';
 export type {
   BudgetCheck,
   CostScope,
@@ -7,6 +8,7 @@ export type {
   ReservationOutcome,
   ReservationRequest,
   StoredTotals,
+  TotalsPage,
   UsageRecord,
 } from './cost-store.js';
 export type { CallCost, CallPrice, CallToPrice } from './cost-tracking-hook.js';

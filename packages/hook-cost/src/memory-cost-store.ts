@@ -1,4 +1,5 @@
 import type { PeriodRef } from './budget-period.js';
+import { storedCostName, storedRecordNames } from './cost-name.js';
 import {
   type CostScope,
   type CostStore,
@@ -47,24 +48,29 @@ function isIdle(target: Ledger): boolean {
  * Totals are kept for the life of the store: about 200 bytes per component or user with lifetime totals
  * (measured on Node 20 with one million users), plus the periods of renewing budgets that are still kept. A
  * budget check keeps nothing once its reservation settles, so callers cannot grow the store with made-up user
- * ids they never spend under. For an unbounded population of users, use a `RedisCostStore`.
+ * ids they never spend under. For an unbounded population of users, use a `RedisCostStore`. A name longer than
+ * 256 characters (or one beginning with `sha256:`) is kept, and listed by `names()` and `allTotals()`, as
+ * `sha256:<hex>` (see `storedCostName`); `totals()` and budgets take the name itself.
  */
 export class MemoryCostStore implements CostStore {
   readonly keepsPeriods = true;
+  readonly takesStoredNames = true;
   readonly #accounts: Record<CostScope, Map<string, Account>> = { component: new Map(), user: new Map() };
 
   async record(usage: UsageRecord): Promise<RecordOutcome> {
-    const component = this.#add(this.#account('component', usage.component), usage);
+    const names = storedRecordNames(usage);
+    const component = this.#add(this.#account('component', names.component), usage);
     const user =
-      usage.userId === undefined ? undefined : this.#add(this.#account('user', usage.userId), usage);
+      names.userId === undefined ? undefined : this.#add(this.#account('user', names.userId), usage);
     return { applied: true, component, user };
   }
 
   async reserve(request: ReservationRequest): Promise<ReservationOutcome> {
     const now = Date.now();
+    const names = request.checks.map((check) => storedCostName(check.name));
     // Checked without creating anything: a check alone must not grow the store.
-    for (const check of request.checks) {
-      const account = this.#accounts[check.scope].get(check.name);
+    for (const [index, check] of request.checks.entries()) {
+      const account = this.#accounts[check.scope].get(names[index]!);
       const target = this.#held(account, request.period);
       if (account === undefined || target === undefined) continue;
       this.#expire(target, now);
@@ -72,8 +78,8 @@ export class MemoryCostStore implements CostStore {
       if (committedPicoUsd >= check.budgetPicoUsd) return { admitted: false, check, committedPicoUsd };
     }
     if (request.amountPicoUsd > 0n) {
-      for (const check of request.checks) {
-        const target = this.#ledger(this.#account(check.scope, check.name), request.period, now);
+      for (const [index, check] of request.checks.entries()) {
+        const target = this.#ledger(this.#account(check.scope, names[index]!), request.period, now);
         target.reservations ??= new Map();
         target.reservations.set(request.id, {
           amountPicoUsd: request.amountPicoUsd,
@@ -91,15 +97,16 @@ export class MemoryCostStore implements CostStore {
     userId?: string,
     period?: PeriodRef,
   ): Promise<void> {
-    this.#release('component', component, reservationId, period);
-    if (userId !== undefined) this.#release('user', userId, reservationId, period);
+    this.#release('component', storedCostName(component), reservationId, period);
+    if (userId !== undefined) this.#release('user', storedCostName(userId), reservationId, period);
   }
 
   async totals(scope: CostScope, name: string, period?: PeriodRef): Promise<StoredTotals> {
-    const totals = this.#held(this.#accounts[scope].get(name), period)?.totals;
+    const totals = this.#held(this.#accounts[scope].get(storedCostName(name)), period)?.totals;
     return totals ? { ...totals } : emptyTotals();
   }
 
+  /** Every name with totals, as stored: `sha256:<hex>` for a name longer than 256 characters. */
   async names(scope: CostScope): Promise<string[]> {
     const names: string[] = [];
     for (const [name, account] of this.#accounts[scope]) if (account.totals.calls > 0) names.push(name);

@@ -2,6 +2,7 @@ import type { Logger } from '@llmspell/core';
 import { MAX_TIMER_MS } from '@llmspell/core';
 import { RedisConnection as Connection, hashTag, type RedisConnectionInput } from '@llmspell/redis';
 import type { PeriodRef } from './budget-period.js';
+import { storedCostName, storedRecordNames } from './cost-name.js';
 import type {
   CostScope,
   CostStore,
@@ -10,6 +11,7 @@ import type {
   ReservationOutcome,
   ReservationRequest,
   StoredTotals,
+  TotalsPage,
   UsageRecord,
 } from './cost-store.js';
 import { CostStoreError } from './errors/cost-store-error.js';
@@ -110,6 +112,7 @@ function checkAmount(what: string, pico: bigint): void {
  */
 export class RedisCostStore implements CostStore {
   readonly keepsPeriods = true;
+  readonly takesStoredNames = true;
   readonly #connection: Connection;
   readonly #prefix: string;
   readonly #recordIdTtlArgument: string;
@@ -158,8 +161,10 @@ export class RedisCostStore implements CostStore {
     ];
     const { period } = usage;
     if (period !== undefined) args.push(String(period.keepUntilMs));
-    const scopes: [CostScope, string][] = [['component', usage.component]];
-    if (usage.userId !== undefined) scopes.push(['user', usage.userId]);
+    // Keys and the names index hold the stored name: a caller's 100 KB user id costs a 71-character name.
+    const names = storedRecordNames(usage);
+    const scopes: [CostScope, string][] = [['component', names.component]];
+    if (names.userId !== undefined) scopes.push(['user', names.userId]);
     const replies = await this.#step(
       'record',
       scopes.flatMap(([scope, name]) => [
@@ -188,7 +193,7 @@ export class RedisCostStore implements CostStore {
       request.checks.map((check) => {
         const args = [request.id, micro, remainder, ttl, ...split(check.budgetPicoUsd)];
         if (period !== undefined) args.push(String(period.keepUntilMs));
-        const keys = this.#scopeKeys(check.scope, check.name, period);
+        const keys = this.#scopeKeys(check.scope, storedCostName(check.name), period);
         return this.#connection.write('reserve', reserveScript, keys, args);
       }),
     )) as [number, string?, number?][];
@@ -217,14 +222,17 @@ export class RedisCostStore implements CostStore {
   }
 
   async totals(scope: CostScope, name: string, period?: PeriodRef): Promise<StoredTotals> {
-    const [totalsKey] = this.#scopeKeys(scope, name, period);
+    const [totalsKey] = this.#scopeKeys(scope, storedCostName(name), period);
     const [reply] = await this.#step('totals', [
       this.#connection.command('totals', 'HMGET', [totalsKey!, ...TOTALS_FIELDS]),
     ]);
     return toTotals(reply);
   }
 
-  /** Every name of `scope`, read page by page; `namesPage` reads one page. */
+  /**
+   * Every name of `scope`, read page by page; `namesPage` reads one page. Names are as stored: `sha256:<hex>` for
+   * a name longer than 256 characters or beginning with `sha256:` (`totals()` takes the name itself).
+   */
   async names(scope: CostScope): Promise<string[]> {
     const names: string[] = [];
     let page = await this.namesPage(scope);
@@ -252,6 +260,32 @@ export class RedisCostStore implements CostStore {
     return { names: names.map(String), cursor: nextCursor };
   }
 
+  /**
+   * One page of names (as stored, like `namesPage`) with their lifetime totals, or one period's: the page's
+   * totals are read at once, by the stored names (what `report()` reads).
+   */
+  async totalsPage(
+    scope: CostScope,
+    cursor?: string,
+    count = SCAN_COUNT,
+    period?: PeriodRef,
+  ): Promise<TotalsPage> {
+    const page = await this.namesPage(scope, cursor, count);
+    const replies = await this.#step(
+      'totals',
+      page.names.map((name) =>
+        this.#connection.command('totals', 'HMGET', [
+          this.#scopeKeys(scope, name, period)[0]!,
+          ...TOTALS_FIELDS,
+        ]),
+      ),
+    );
+    return {
+      entries: page.names.map((name, index) => [name, toTotals(replies[index])]),
+      cursor: page.cursor,
+    };
+  }
+
   /** Closes the connection when the store opened it; a client you passed stays open. Idempotent. */
   close(): Promise<void> {
     return this.#connection.close();
@@ -265,9 +299,12 @@ export class RedisCostStore implements CostStore {
     return this.#step(
       'release',
       scopes.map(({ scope, name }) =>
-        this.#connection.write('release', releaseScript, this.#scopeKeys(scope, name, period), [
-          reservationId,
-        ]),
+        this.#connection.write(
+          'release',
+          releaseScript,
+          this.#scopeKeys(scope, storedCostName(name), period),
+          [reservationId],
+        ),
       ),
     );
   }
@@ -283,6 +320,7 @@ export class RedisCostStore implements CostStore {
     }
   }
 
+  /** Where a scope's keys begin; `name` is the stored name (`storedCostName`). */
   #base(scope: CostScope, name: string): string {
     return `${this.#prefix}${hashTag(`${scope}:${name}`)}:`;
   }

@@ -77,6 +77,16 @@ export class TotalsReader {
       return report;
     }
     const entries: [string, CostTotals][] = [];
+    if (store.totalsPage !== undefined) {
+      // Names as stored with their totals, a page at a time: a stored `sha256:` name is not hashed again.
+      let cursor: string | undefined;
+      do {
+        const page = await store.totalsPage(scope, cursor, REPORT_PAGE_SIZE, period);
+        for (const [name, totals] of page.entries) entries.push([name, this.#present(totals, period)]);
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+      return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
     const add = async (names: string[]) => {
       // One page of names at a time, so a store with any number of names never gets them all at once.
       const totals = await Promise.all(names.map((name) => store.totals(scope, name, period)));
