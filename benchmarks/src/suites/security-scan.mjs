@@ -45,7 +45,8 @@ const adversarial = {
 };
 
 /**
- * Replays what the AgentStreamChunk phase does (pending text, release all but the declared hold-back) around
+ * Replays what the AgentStreamChunk phase does (pending text built delta by delta, release all but the
+ * declared hold-back, as `@llmspell/executor`'s stream guard does) around
  * `execute` of `hook`, `text` arriving in deltas of `deltaSize` characters; returns a function that streams it
  * once. With a no-op hook of the same hold-back the replay's own work is measured, to be subtracted.
  */
@@ -59,11 +60,14 @@ function streamReplay(hook, holdBack, text, deltaSize) {
       context.data.chunk = { text: pending, final };
       context.data.output = { text: released };
       if (hook.execute(context).type !== 'continue') throw new Error('the benign stream was stopped');
-      const count = final ? pending.length : pending.length - holdBack;
-      if (count > 0) {
-        released += pending.slice(0, count);
-        pending = pending.slice(count);
-      }
+      // As the executor's stream guard releases: never between the halves of a surrogate pair (that read
+      // flattens the pending text, as a hook's own read would: whoever reads first pays for it).
+      let count = final ? pending.length : pending.length - holdBack;
+      if (count <= 0) return;
+      const code = pending.charCodeAt(count - 1);
+      if (count < pending.length && code >= 0xd800 && code <= 0xdbff) count--;
+      released += pending.slice(0, count);
+      pending = pending.slice(count);
     };
     for (let index = 0; index < text.length; index += deltaSize) {
       pending += text.slice(index, index + deltaSize);
