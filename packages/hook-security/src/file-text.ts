@@ -1,3 +1,5 @@
+import { isTextMediaType } from '@llmspell/core';
+
 /**
  * The text a model reads from a prompt's file part, so that a text document attached to a message is judged
  * like the message's text. Only text files are read: `text/*` and the textual `application/` types (JSON,
@@ -8,50 +10,6 @@
  * V4 (AI SDK 7) `data` as `{ type: 'data', data }` (bytes or base64), `{ type: 'text', text }`,
  * `{ type: 'url' }` or `{ type: 'reference' }`. `hooksMiddleware` passes bytes as base64 strings.
  */
-
-/** `application/` subtypes that are text. */
-const TEXT_APPLICATION_SUBTYPES: ReadonlySet<string> = new Set([
-  'json',
-  'ld+json',
-  'x-ndjson',
-  'ndjson',
-  'jsonl',
-  'xml',
-  'yaml',
-  'x-yaml',
-  'toml',
-  'x-toml',
-  'csv',
-  'javascript',
-  'x-javascript',
-  'ecmascript',
-  'typescript',
-  'x-sh',
-  'sql',
-  'graphql',
-  'x-www-form-urlencoded',
-]);
-
-/** Media types are compared without parameters and case. */
-function essenceOf(mediaType: string): string {
-  const semicolon = mediaType.indexOf(';');
-  return (semicolon === -1 ? mediaType : mediaType.slice(0, semicolon)).trim().toLowerCase();
-}
-
-/** True for a media type whose files are text: `text/*` (or V4's bare `text`) and textual `application/` types. */
-export function isTextMediaType(mediaType: unknown): boolean {
-  if (typeof mediaType !== 'string') return false;
-  const essence = essenceOf(mediaType);
-  if (essence === 'text' || essence.startsWith('text/')) return true;
-  if (!essence.startsWith('application/')) return false;
-  const subtype = essence.slice('application/'.length);
-  return (
-    TEXT_APPLICATION_SUBTYPES.has(subtype) ||
-    subtype.endsWith('+json') ||
-    subtype.endsWith('+xml') ||
-    subtype.endsWith('+yaml')
-  );
-}
 
 /** The decoder a media type's `charset` names; UTF-8 when it names none or one the runtime does not know. */
 function decoderOf(mediaType: string): { decoder: InstanceType<typeof TextDecoder>; utf8: boolean } {
