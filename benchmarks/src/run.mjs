@@ -66,6 +66,7 @@ async function loadBaseline(directory) {
     core: await load('core'),
     registry: await load('registry'),
     executor: await load('executor'),
+    security: await load('hook-security'),
   };
 }
 

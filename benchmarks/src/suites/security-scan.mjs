@@ -1,10 +1,15 @@
 // 4. Security scan: throughput on 1 KB and 100 KB benign inputs, and adversarial 100 KB inputs (built to make
-// the decoder, the comment stripper, NFKC and every pattern work hardest) as a ratio to benign 100 KB.
-import { componentId, HookContext, HookPoint } from '@llmspell/core';
-import { SecurityValidationHook } from '@llmspell/hook-security';
-import { formatRatio, formatTime, interleave, pairedRatio } from '../harness.mjs';
+// the decoder, the comment stripper, NFKC, the SQL lexer and every pattern work hardest) as a ratio to benign
+// 100 KB; the total scan time of a guarded 100 KB stream against one scan of the same text; with --baseline, a
+// benign scan with every detector beside the baseline checkout's hook.
+import { componentId, HookContext, HookPoint, HookResult } from '@llmspell/core';
+import { SecurityConfig, SecurityValidationHook } from '@llmspell/hook-security';
+import { formatRatio, formatTime, interleave, median, pairedRatio } from '../harness.mjs';
 
 const GOAL_RATIO = 3;
+const GOAL_STREAM_RATIO = 3;
+const GOAL_BASELINE_RATIO = 2;
+const STREAM_DELTAS = [1, 4, 16];
 const LARGE = 100 * 1024;
 const SMALL = 1024;
 
@@ -33,12 +38,179 @@ const adversarial = {
   'digit runs (card-number candidates)': '4111 1111 1111 1112 5500-0000-0000-0005 ',
   'e-mail fragments without a domain': 'first.last+tag@ a@b @example. ',
   'long whitespace runs between keywords': `or${' '.repeat(40)}1${' '.repeat(40)}=`,
+  'quotes only': "'",
+  'open parentheses': '((',
+  'one long word': 'a',
+  'repeated select': 'select ',
 };
+
+/**
+ * Replays what the AgentStreamChunk phase does (pending text built delta by delta, release all but the
+ * declared hold-back, as `@llmspell/executor`'s stream guard does) around
+ * `execute` of `hook`, `text` arriving in deltas of `deltaSize` characters; returns a function that streams it
+ * once. With a no-op hook of the same hold-back the replay's own work is measured, to be subtracted.
+ */
+function streamReplay(hook, holdBack, text, deltaSize) {
+  const component = componentId('security-bench-writer', 'agent');
+  return () => {
+    const context = new HookContext({ hookPoint: 'AgentStreamChunk', componentId: component, data: {} });
+    let released = '';
+    let pending = '';
+    const judge = (final) => {
+      context.data.chunk = { text: pending, final };
+      context.data.output = { text: released };
+      if (hook.execute(context).type !== 'continue') throw new Error('the benign stream was stopped');
+      // As the executor's stream guard releases: never between the halves of a surrogate pair (that read
+      // flattens the pending text, as a hook's own read would: whoever reads first pays for it).
+      let count = final ? pending.length : pending.length - holdBack;
+      if (count <= 0) return;
+      const code = pending.charCodeAt(count - 1);
+      if (count < pending.length && code >= 0xd800 && code <= 0xdbff) count--;
+      released += pending.slice(0, count);
+      pending = pending.slice(count);
+    };
+    for (let index = 0; index < text.length; index += deltaSize) {
+      pending += text.slice(index, index + deltaSize);
+      judge(false);
+    }
+    judge(true);
+    if (released.length !== text.length) throw new Error('the replay lost text');
+  };
+}
+
+/** Total scan time of a guarded stream, in deltas of each size, against one scan of the whole text. */
+async function streamScan(benignLarge, profile) {
+  const hook = new SecurityValidationHook(SecurityConfig.strict());
+  const holdBack = hook.metadata().streamHoldBackChars;
+  const noop = { execute: () => HookResult.continue() };
+  const component = componentId('security-bench-writer', 'agent');
+  const once = new HookContext({
+    hookPoint: HookPoint.AfterAgentExecution,
+    componentId: component,
+    data: { output: { text: benignLarge } },
+  });
+  const sides = [{ label: 'one scan of the text (AfterAgentExecution)', fn: () => hook.execute(once) }];
+  for (const size of STREAM_DELTAS) {
+    sides.push(
+      { label: `stream, ${size}-character deltas`, fn: streamReplay(hook, holdBack, benignLarge, size) },
+      { label: `replay alone, ${size}`, fn: streamReplay(noop, holdBack, benignLarge, size) },
+    );
+  }
+  const [single, ...streams] = await interleave(sides, profile, { batch: false });
+  const rows = [];
+  const ratios = [];
+  for (let index = 0; index < streams.length; index += 2) {
+    const guarded = streams[index];
+    const replay = streams[index + 1];
+    const inHook = guarded.rounds.map((value, round) => value - replay.rounds[round]);
+    const perRound = inHook.map((value, round) => value / single.rounds[round]);
+    const ratio = { ratio: median(perRound), low: Math.min(...perRound), high: Math.max(...perRound) };
+    ratios.push({ size: STREAM_DELTAS[index / 2], ...ratio });
+    rows.push([
+      `${STREAM_DELTAS[index / 2]}`,
+      formatTime(single.ns),
+      formatTime(median(inHook)),
+      formatTime(replay.ns),
+      formatRatio(ratio),
+    ]);
+  }
+  const worst = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  return {
+    table: {
+      caption:
+        `A guarded 100 KB stream: the time spent in the hook over the whole stream (strict defaults, hold-back ` +
+        `${holdBack}, output detectors) — the replay of the AgentStreamChunk phase with the hook minus the same ` +
+        'replay around a no-op hook, round by round — against one scan of the same text at AfterAgentExecution.',
+      columns: ['deltas of', 'one scan', 'in the hook over the stream', 'replay alone', 'stream ÷ one scan'],
+      rows,
+    },
+    goal: {
+      text: `guarded 100 KB stream ≤ ${GOAL_STREAM_RATIO}× one scan of the same text (every delta size)`,
+      met: worst.ratio <= GOAL_STREAM_RATIO,
+      measured: ratios
+        .map((entry) => `${entry.ratio.toFixed(2)}× (${entry.size}-character deltas)`)
+        .join(', '),
+    },
+  };
+}
+
+/** Building a hook, and lenient mode cleaning an input full of injections. */
+async function otherCosts(contextFor, profile) {
+  const lenient = new SecurityValidationHook({ strictMode: false });
+  const injected = fill("find admin' OR '1'='1 and 1; DROP TABLE users ", 10_000);
+  const context = contextFor(injected);
+  if (lenient.execute(context).type !== 'modified') throw new Error('lenient mode did not clean the input');
+  const sides = await interleave(
+    [
+      {
+        label: 'construct, default options (not the first in the process)',
+        fn: () => new SecurityValidationHook(),
+      },
+      {
+        label: 'construct with a literal blocked pattern (no analysis needed)',
+        fn: () => new SecurityValidationHook({ blockedPatterns: ['rm -rf'] }),
+      },
+      { label: 'lenient: sanitize 10,000 characters full of injections', fn: () => lenient.execute(context) },
+    ],
+    profile,
+    { batch: false },
+  );
+  return {
+    caption:
+      'Other costs. Constructing a hook also warms up its patterns with one scan; the first construction in a ' +
+      'process compiles the configuration schema, and a quantified blocked pattern loads recheck (see the ' +
+      "package's README).",
+    columns: ['measurement', 'median'],
+    rows: sides.map((side) => [side.label, formatTime(side.ns)]),
+  };
+}
+
+/** A benign scan with every detector, this checkout's hook against the baseline checkout's, in the same rounds. */
+async function againstBaseline(baseline, benignSmall, benignLarge, profile) {
+  const allDetectors = { sqlInjection: true, promptInjection: true, pii: true };
+  const options = { maxInputLength: 2 * LARGE, detectors: allDetectors };
+  const current = new SecurityValidationHook(options);
+  const previous = new baseline.security.SecurityValidationHook(options);
+  const rows = [];
+  const goals = [];
+  for (const [name, text] of [
+    ['benign 1 KB', benignSmall],
+    ['benign 100 KB', benignLarge],
+  ]) {
+    const [now, before] = await interleave(
+      [
+        { label: `${name}, this checkout`, fn: () => current.validate({ text }) },
+        { label: `${name}, baseline`, fn: () => previous.validate({ text }) },
+      ],
+      profile,
+      { batch: false },
+    );
+    const ratio = pairedRatio(now, before);
+    rows.push([`${name}, every detector`, formatTime(before.ns), formatTime(now.ns), formatRatio(ratio)]);
+    if (name === 'benign 1 KB') {
+      goals.push({
+        text: `benign 1 KB scan with every detector ≤ ${GOAL_BASELINE_RATIO}× the baseline checkout`,
+        met: ratio.ratio <= GOAL_BASELINE_RATIO,
+        measured: formatRatio(ratio),
+      });
+    }
+  }
+  return {
+    table: {
+      caption:
+        '`validate({ text })` with every detector (SQL, prompt injection, PII), this checkout beside the ' +
+        "baseline checkout's `@llmspell/hook-security`, interleaved in the same rounds.",
+      columns: ['input', 'baseline', 'this checkout', 'this ÷ baseline (round range)'],
+      rows,
+    },
+    goals,
+  };
+}
 
 export const securityScan = {
   id: 'security-scan',
   title: '4. Security scan',
-  async run({ profile }) {
+  async run({ profile, baseline }) {
     const component = componentId('security-bench-agent', 'agent');
     const contextFor = (text) =>
       new HookContext({
@@ -97,17 +269,17 @@ export const securityScan = {
     }));
     const adversarialSides = await interleave(
       [
-        { label: 'benign 100 KB (baseline)', fn: scan(everything, benignLarge) },
+        { label: 'benign 100 KB (reference)', fn: scan(everything, benignLarge) },
         ...adversarialEntries.map(({ name, text }) => ({ label: name, fn: scan(everything, text) })),
       ],
       profile,
       { batch: false },
     );
-    const [baseline, ...attacks] = adversarialSides;
-    const ratios = attacks.map((side) => ({ side, ...pairedRatio(side, baseline) }));
+    const [benignSide, ...attacks] = adversarialSides;
+    const ratios = attacks.map((side) => ({ side, ...pairedRatio(side, benignSide) }));
     const worst = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
     const adversarialRows = [
-      [baseline.label, formatTime(baseline.ns), '1.00×', ''],
+      [benignSide.label, formatTime(benignSide.ns), '1.00×', ''],
       ...ratios.map(({ side, ratio, low, high }, index) => {
         const verdict = everything.execute(contextFor(adversarialEntries[index].text));
         return [
@@ -118,6 +290,12 @@ export const securityScan = {
         ];
       }),
     ];
+    const costs = await otherCosts(contextFor, profile);
+    const stream = await streamScan(benignLarge, profile);
+    const compared =
+      baseline?.security === undefined
+        ? undefined
+        : await againstBaseline(baseline, benignSmall, benignLarge, profile);
     return {
       intro:
         '`SecurityValidationHook.execute` on one `{ text }` input (strict mode, `maxInputLength` raised to ' +
@@ -133,6 +311,9 @@ export const securityScan = {
           columns: ['adversarial 100 KB input', 'median per scan', 'vs benign (round range)', 'verdict'],
           rows: adversarialRows,
         },
+        costs,
+        stream.table,
+        ...(compared ? [compared.table] : []),
       ],
       goals: [
         {
@@ -140,6 +321,8 @@ export const securityScan = {
           met: worst.ratio <= GOAL_RATIO,
           measured: `worst ${worst.ratio.toFixed(2)}× (${worst.side.label})`,
         },
+        stream.goal,
+        ...(compared ? compared.goals : []),
       ],
     };
   },

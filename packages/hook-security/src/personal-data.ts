@@ -36,9 +36,10 @@ const notPlaceholder = (): MatchFilter => (_text, _index, matched) => !PLACEHOLD
 
 /** An assigned value counts when it is no placeholder and looks random (the value follows the separator). */
 const randomValue = (): MatchFilter => (text, index, matched) => {
-  // A CSRF token is sent to every visitor of a page: not a secret.
-  if (/csrf[_-]?$/i.test(text.slice(Math.max(0, index - 5), index))) return false;
   const separator = SEPARATOR_THEN_VALUE.exec(matched);
+  // A CSRF token is sent to every visitor of a page: not a secret (`csrf-token=`, `X-CSRF-Token:`).
+  const name = separator ? matched.slice(0, separator.index) : matched;
+  if (/^csrf[_.-]/i.test(name) || /csrf[_-]?$/i.test(text.slice(Math.max(0, index - 5), index))) return false;
   const value = separator ? matched.slice(separator.index + separator[0].length) : matched;
   return !PLACEHOLDER.test(value) && entropyBitsPerCharacter(value) >= 3;
 };

@@ -45,6 +45,8 @@ describe('secrets', () => {
     ['an empty key block', '-----BEGIN OPENSSH PRIVATE KEY----------END OPENSSH PRIVATE KEY-----'],
     ['a word as a password', 'password: correcthorse'],
     ['an example value', 'api_key = "your-api-key-goes-here-123"'],
+    ['a CSRF token, its name first', 'csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7+V4eUrLfpu'],
+    ['a CSRF token in a header', 'X-CSRF-Token: Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7'],
   ])('does not take %s for a secret', (_kind, text) => {
     expect(kinds(text)).toEqual([]);
   });

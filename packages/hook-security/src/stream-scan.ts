@@ -46,6 +46,16 @@ export interface StreamScanState {
 }
 
 /**
+ * `text.startsWith(part, offset)`, several times faster on Node 20 for the pending text of a stream, which is
+ * judged once per delta: a slice and one string comparison instead of a character-by-character walk.
+ */
+function holdsAt(text: string, part: string, offset: number): boolean {
+  if (part.length === 0) return true;
+  const end = offset + part.length;
+  return end <= text.length && text.slice(offset, end) === part;
+}
+
+/**
  * `scannedTo` for this judgment. When the text from `scannedTo` on is no longer what the hook left (a later
  * hook at the point rewrote it), the window starts at the first pending character instead: positions past a
  * rewrite mean nothing, and skipping text would release it unscanned.
@@ -57,7 +67,7 @@ export function resumeStreamScan(
 ): number {
   if (state === undefined) return 0;
   const offset = state.scannedTo - released;
-  if (offset < 0 || !pending.startsWith(state.tail, offset)) return released;
+  if (offset < 0 || !holdsAt(pending, state.tail, offset)) return released;
   return state.scannedTo;
 }
 
