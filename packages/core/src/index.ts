@@ -32,6 +32,7 @@ export type { ForkOperation, HookResultOf, HookResultType } from './hook-result.
 export { HookResult } from './hook-result.js';
 export type { LogFn, Logger } from './logger.js';
 export { consoleLogger, silentLogger } from './logger.js';
+export { isTextMediaType } from './media-type.js';
 export { applyMergePatch, MAX_PATCH_OBJECTS } from './merge-patch.js';
 export type { MetricSnapshot, MetricsRecorder } from './metrics.js';
 export { InMemoryMetrics, noopMetrics } from './metrics.js';

@@ -43,12 +43,15 @@ describe('file parts in a prompt', () => {
     expect(estimate.input).toBeGreaterThan('what is this?'.length);
   });
 
-  it('a text file counts one token per byte of its decoded text', () => {
-    const text = Buffer.from('a'.repeat(3_000)).toString('base64');
-    const estimate = estimateTokens({ input: { messages: withFile(text, 'text/plain') } });
-    expect(estimate.input).toBeGreaterThanOrEqual(3_000);
-    expect(estimate.input).toBeLessThan(3_200);
-  });
+  it.each(['text/plain', 'application/json', 'text/csv; charset=utf-8'])(
+    'a text file (%s) counts one token per byte of its decoded text',
+    (mediaType) => {
+      const text = Buffer.from('a'.repeat(3_000)).toString('base64');
+      const estimate = estimateTokens({ input: { messages: withFile(text, mediaType) } });
+      expect(estimate.input).toBeGreaterThanOrEqual(3_000);
+      expect(estimate.input).toBeLessThan(3_200);
+    },
+  );
 
   it('an early-ended stream with an image in its prompt is not charged for the image as text', () => {
     const used = estimateUsedTokens({

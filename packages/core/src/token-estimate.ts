@@ -1,3 +1,5 @@
+import { isTextMediaType } from './media-type.js';
+
 /** What a call may use before it runs: input tokens and the requested maximum output. */
 export interface TokenEstimate {
   input: number;
@@ -20,7 +22,7 @@ function isFilePart(value: object): value is { type: string; mediaType?: unknown
  * own rule, not one per byte of its encoding.
  */
 function textFileBytes(part: { mediaType?: unknown; data?: unknown }): number {
-  if (typeof part.mediaType !== 'string' || !part.mediaType.startsWith('text/')) return 0;
+  if (!isTextMediaType(part.mediaType)) return 0;
   return typeof part.data === 'string' ? Math.ceil((part.data.length * 3) / 4) : 0;
 }
 
@@ -44,9 +46,9 @@ function utf8Bytes(value: unknown): number {
  * An upper bound of a call's tokens from its payload, before it runs. Input: the UTF-8 bytes of the prompt
  * (`data.input.messages` when present, as the AI SDK middleware gives it, else `data.input.text`, else the
  * whole input) — no BPE tokenizer makes more than one token per byte. File parts count their text only (a
- * `text/*` file's decoded bytes): an image's base64 is not text, and counted as such would refuse any call
- * with a picture under a token limit. Output: `data.maxTokens`, else the AI
- * SDK's `data.input.settings.maxOutputTokens`, else 0 (unknown).
+ * text file's decoded bytes, by `isTextMediaType`): an image's base64 is not text, and counted as such would
+ * refuse any call with a picture under a token limit. Output: `data.maxTokens`, else the AI SDK's
+ * `data.input.settings.maxOutputTokens`, else 0 (unknown).
  */
 export function estimateTokens(data: Readonly<Record<string, unknown>>): TokenEstimate {
   const input = data.input;

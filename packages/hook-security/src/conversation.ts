@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
+import { filePartTexts } from './file-text.js';
 import {
   type CollectedStrings,
   collectAllStrings,
   type InputString,
   isContainer,
   jsonForm,
+  pointerOf,
   type StringPath,
 } from './input-strings.js';
+import type { SecurityViolation } from './violations.js';
 
 /** One message of a prompt as the AI SDK's `hooksMiddleware` puts it in `data.input.messages`. */
 export interface PromptMessage {
@@ -23,12 +26,18 @@ export function promptMessagesOf(input: unknown): readonly unknown[] | undefined
 
 /**
  * The strings of a message's content, and which of them are scanned: file data (base64), part types and the
- * SDK's keys are not; keys of tool-call arguments and JSON tool results are.
+ * SDK's keys are not; keys of tool-call arguments and JSON tool results are. The text of text files is read
+ * apart, decoded, in `files`.
  */
 export interface MessageStrings extends CollectedStrings {
   readonly scanned: readonly number[];
   /** The content the strings were collected from: the message's, or its JSON form when it held objects the walk does not go into. */
   readonly content: unknown;
+  /**
+   * The decoded text of the message's text files (see `file-text.ts`), each with the path of its part's data;
+   * not among `strings`: lenient mode cannot rewrite a file.
+   */
+  readonly files: readonly InputString[];
 }
 
 function isFilePart(content: unknown, index: string | number): boolean {
@@ -64,8 +73,34 @@ function isContentKey(content: unknown, path: StringPath | undefined): boolean {
   );
 }
 
-/** Every string of `message.content` (in walk order), with the indices of those the hook judges. */
-export function messageStrings(message: PromptMessage): MessageStrings {
+/**
+ * The text of every text file of `content` with inline data. With `maxChars`, files are read until their
+ * texts together pass `maxChars` characters, so a message over the bound costs no more than one at it.
+ */
+function fileTexts(content: unknown, maxChars: number): InputString[] {
+  const files: InputString[] = [];
+  if (!Array.isArray(content)) return files;
+  let total = 0;
+  for (let index = 0; index < content.length && total <= maxChars; index++) {
+    for (const { keys, text } of filePartTexts(content[index], maxChars - total)) {
+      let path: StringPath = { parent: undefined, key: index };
+      for (const key of keys) path = { parent: path, key };
+      files.push({ path, value: text, isKey: false });
+      total += text.length;
+    }
+  }
+  return files;
+}
+
+/**
+ * Every string of `message.content` (in walk order), with the indices of those the hook judges, and the text
+ * of its text files (read as far as `maxFileChars` characters in all, when given).
+ */
+export function messageStrings(
+  message: PromptMessage,
+  maxFileChars = Number.POSITIVE_INFINITY,
+): MessageStrings {
+  const files = fileTexts(message.content, maxFileChars);
   let content = message.content;
   let collected = collectAllStrings(content);
   if (collected.opaque === true) {
@@ -90,7 +125,25 @@ export function messageStrings(message: PromptMessage): MessageStrings {
     if (top !== undefined && isFilePart(content, top.key)) return;
     scanned.push(index);
   });
-  return { ...collected, scanned, content };
+  return { ...collected, scanned, content, files };
+}
+
+/**
+ * True when lenient mode cannot answer `violations` by sanitizing the message's strings: a finding in a file's
+ * text, or a message over the length bound with a file's text in it (a file is not cut or rewritten).
+ */
+export function refusesFiles(
+  violations: readonly SecurityViolation[],
+  files: readonly InputString[],
+): boolean {
+  if (files.length === 0) return false;
+  const pointers = files.map((file) => pointerOf('input', file.path));
+  return violations.some((violation) => {
+    if (violation.type === 'InputTooLong') return true;
+    if (!('path' in violation)) return false;
+    const path = violation.path;
+    return pointers.some((pointer) => path === pointer || path.startsWith(`${pointer}/`));
+  });
 }
 
 /** A message's identity for the memory of clean messages: its role and content, hashed. */

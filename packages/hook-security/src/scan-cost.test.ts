@@ -44,6 +44,9 @@ const benign = fill(
   'Please select the best option and update me on the union meeting; drop me a line when the report from Friday is ready. ',
 );
 
+/** Loose on purpose: the machine is shared. A catastrophic pattern would be hundreds of times slower. */
+const RATIO_BOUND = 10;
+
 function fastest(hook: SecurityValidationHook, text: string): number {
   let best = Number.POSITIVE_INFINITY;
   for (let run = 0; run < 5; run++) {
@@ -64,19 +67,23 @@ describe('scan cost', () => {
     fastest(hook, benign);
     let benignMs = 0;
     const ratios = Object.entries(adversarial).map(([name, text]) => {
-      // Measured side by side, so a burst of load on the shared machine hits both.
-      benignMs = fastest(hook, benign);
-      return { name, ratio: fastest(hook, text) / benignMs };
+      // Measured side by side, so a burst of load on the shared machine hits both. A ratio over the bound is
+      // measured again (up to three more times) before it counts: a burst passes, a backtracking pattern does not.
+      let ratio = Number.POSITIVE_INFINITY;
+      for (let attempt = 0; attempt < 4 && ratio >= RATIO_BOUND; attempt++) {
+        benignMs = fastest(hook, benign);
+        ratio = Math.min(ratio, fastest(hook, text) / benignMs);
+      }
+      return { name, ratio };
     });
     const worst = ratios.reduce((left, right) => (right.ratio > left.ratio ? right : left));
     console.info(
       `100 KB prose: ${benignMs.toFixed(2)} ms; slowest adversarial input: ${worst.name}, ${worst.ratio.toFixed(1)}x`,
     );
-    // Loose on purpose: the machine is shared. A catastrophic pattern would be hundreds of times slower.
     expect(
       worst.ratio,
       `${worst.name}: ${worst.ratio.toFixed(1)}x of ${benignMs.toFixed(2)} ms`,
-    ).toBeLessThan(10);
+    ).toBeLessThan(RATIO_BOUND);
   }, 120_000);
 
   it('sanitizes 100 KB full of injections into an input that passes (lenient mode)', () => {

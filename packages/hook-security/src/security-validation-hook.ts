@@ -14,6 +14,7 @@ import {
   type PromptMessage,
   promptMessagesOf,
   RememberedMessages,
+  refusesFiles,
   userText,
 } from './conversation.js';
 import { MissingInputError } from './errors/missing-input-error.js';
@@ -379,25 +380,24 @@ export class SecurityValidationHook implements Hook {
       const key = messageKey(message);
       if (this.#remembered.has(key)) continue;
       const isUser = message.role === 'user';
-      const { strings, overflow, scanned, content } = messageStrings(message);
+      // A user message's text files count toward `maxInputLength`; they are read only that far.
+      const { strings, overflow, scanned, content, files } = messageStrings(
+        message,
+        isUser ? this.#config.maxInputLength : undefined,
+      );
       const subject: Subject = {
         root: 'input',
         value: content,
-        collected: { strings: scanned.map((position) => strings[position]!), overflow },
+        collected: { strings: [...scanned.map((position) => strings[position]!), ...files], overflow },
         settings: isUser ? this.#inputSettings : this.#outputSettings,
         limitLength: isUser,
         validator: undefined,
         tool: '',
       };
-      judged.push({
-        index,
-        message,
-        key,
-        subject,
-        strings,
-        scanned,
-        evaluation: this.#evaluate(subject, strict),
-      });
+      const evaluation = this.#evaluate(subject, strict);
+      // Lenient mode sanitizes the strings it collected; a file it cannot rewrite refuses the call.
+      if (refusesFiles(evaluation.violations, files)) evaluation.mustCancel = true;
+      judged.push({ index, message, key, subject, strings, scanned, evaluation });
     }
     // In strict mode one refused message decides the call: no classifier is asked.
     const decided = strict && judged.some((entry) => entry.evaluation.violations.length > 0);
