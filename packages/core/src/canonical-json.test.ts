@@ -89,4 +89,52 @@ describe('canonicalJson', () => {
     const sparse = [, 1];
     expect(canonicalJson(sparse)).toBe(JSON.stringify(sparse));
   });
+
+  it('reads each member of a sub-object reused at all 40 levels a bounded number of times before refusing it (shared-reference attack)', () => {
+    let reads = 0;
+    const level = (below: unknown): Record<string, unknown> => ({
+      get left() {
+        reads++;
+        return below;
+      },
+      get right() {
+        reads++;
+        return below;
+      },
+    });
+    let shared: unknown = { leaf: 'x' };
+    for (let depth = 0; depth < 40; depth++) shared = level(shared);
+    expect(() => canonicalJson({ text: 'hello', context: shared })).toThrow(/more than 100000 nodes/);
+    // Each level is written at most twice (two reads each time); walking its paths read them 100,000 times.
+    expect(reads).toBeLessThanOrEqual(4 * 40);
+  });
+
+  it('writes a value with shared sub-objects exactly as the same value without sharing', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (inner, other) => {
+        const twice = { a: inner, b: [inner, { c: inner, d: other }], e: { f: { g: inner } } };
+        const copied = JSON.parse(JSON.stringify(twice)) as unknown;
+        expect(canonicalJson(twice)).toBe(canonicalJson(copied));
+      }),
+    );
+    const date = new Date(0);
+    let shared: Record<string, unknown> = { when: date, list: [date, { date }] };
+    for (let level = 0; level < 8; level++) shared = { z: shared, a: [shared, level], m: shared };
+    expect(canonicalJson(shared)).toBe(canonicalJson(JSON.parse(JSON.stringify(shared))));
+  });
+
+  it('counts a reused sub-object in full against maxNodes and maxDepth', () => {
+    const shared = { a: [1, 2, 3], b: { c: 'x' } };
+    const value = { one: shared, two: shared, three: [shared] };
+    // The outer object, the array and three times the shared object's 7 values.
+    const nodes = 1 + 1 + 3 * 7;
+    expect(() => canonicalJson(value, { maxNodes: nodes })).not.toThrow();
+    expect(() => canonicalJson(value, { maxNodes: nodes - 1 })).toThrow(/more than/);
+    let deep: unknown = 'leaf';
+    for (let level = 0; level < 600; level++) deep = [deep];
+    expect(() => canonicalJson({ first: deep, later: [[[deep]]] }, { maxDepth: 603 })).toThrow(
+      /nested deeper than 603 levels at \$\.later\[0\]\[0\]\[0\]/,
+    );
+    expect(() => canonicalJson({ first: deep, later: [[[deep]]] }, { maxDepth: 604 })).not.toThrow();
+  });
 });

@@ -3,14 +3,36 @@ export interface CanonicalJsonOptions {
   /**
    * The most values (objects, arrays and primitives) to write, counting an object as often as it is reached:
    * one object shared at every level of a 22-deep structure is reached four million times. Default 100_000.
+   * An object reached again counts all its values at once, before anything of it is written again, and its
+   * JSON is reused from its second occurrence on: a value reusing one object at every level is refused after
+   * work proportional to its distinct objects and to its JSON up to this limit, not to the limit times its paths.
    */
   maxNodes?: number;
   /** The deepest nesting to follow. Default 1_000. */
   maxDepth?: number;
 }
 
+/** What the walk knows of an object it has written whole. */
+interface Written {
+  /** True while it is being written: it is an ancestor of the current value. */
+  open: boolean;
+  /** Values written for it, itself included. */
+  nodes: number;
+  /** Levels of nesting it adds below its parent (0 for a `toJSON` giving a primitive). */
+  height: number;
+  /** Its JSON, kept from its second occurrence on (see `serialize`). */
+  json: string | undefined;
+}
+
 interface Walk {
-  readonly ancestors: Set<object>;
+  /** Every object met so far. */
+  readonly objects: Map<object, Written>;
+  /** Objects and arrays open around the current value. */
+  depth: number;
+  /** The greatest `depth` since the current object was entered. */
+  deepest: number;
+  /** True while a shared object is written a second time. */
+  rewriting: boolean;
   /** The keys and indexes leading to the current value; joined into a path only for an error message. */
   readonly steps: (string | number)[];
   readonly maxNodes: number;
@@ -26,17 +48,34 @@ interface Walk {
  */
 export function canonicalJson(value: unknown, options: CanonicalJsonOptions = {}): string {
   const { maxNodes = 100_000, maxDepth = 1_000 } = options;
-  const walk: Walk = { ancestors: new Set(), steps: [], maxNodes, maxDepth, nodes: 0 };
+  const walk: Walk = {
+    objects: new Map(),
+    depth: 0,
+    deepest: 0,
+    rewriting: false,
+    steps: [],
+    maxNodes,
+    maxDepth,
+    nodes: 0,
+  };
   const out = serialize(value, walk);
   return out === undefined ? 'null' : out;
 }
 
+function tooManyNodes(walk: Walk): RangeError {
+  return new RangeError(
+    `canonicalJson: the value has more than ${walk.maxNodes} nodes (an object shared at many levels counts each time it is reached); pass a smaller value or raise maxNodes`,
+  );
+}
+
+function tooDeep(walk: Walk): RangeError {
+  return new RangeError(
+    `canonicalJson: the value is nested deeper than ${walk.maxDepth} levels at ${pathOf(walk)}`,
+  );
+}
+
 function serialize(value: unknown, walk: Walk): string | undefined {
-  if (++walk.nodes > walk.maxNodes) {
-    throw new RangeError(
-      `canonicalJson: the value has more than ${walk.maxNodes} nodes (an object shared at many levels counts each time it is reached); pass a smaller value or raise maxNodes`,
-    );
-  }
+  if (++walk.nodes > walk.maxNodes) throw tooManyNodes(walk);
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -55,21 +94,55 @@ function serialize(value: unknown, walk: Walk): string | undefined {
       );
   }
   const object = value as object & { toJSON?: () => unknown };
-  if (typeof object.toJSON === 'function') {
-    return serialize(object.toJSON(), walk);
+  const written = walk.objects.get(object);
+  if (written === undefined) {
+    const entry: Written = { open: true, nodes: 0, height: 0, json: undefined };
+    walk.objects.set(object, entry);
+    const counted = walk.nodes;
+    const deepest = walk.deepest;
+    walk.deepest = walk.depth;
+    const json = serializeObject(object, walk);
+    entry.open = false;
+    entry.nodes = walk.nodes - counted + 1;
+    entry.height = walk.deepest - walk.depth;
+    if (deepest > walk.deepest) walk.deepest = deepest;
+    return json;
   }
-  const { ancestors } = walk;
-  if (ancestors.has(object)) {
+  if (written.open) {
     throw new TypeError(
       `canonicalJson: cyclic structure at ${pathOf(walk)}; the value refers back to one of its parents`,
     );
   }
-  if (ancestors.size >= walk.maxDepth) {
-    throw new RangeError(
-      `canonicalJson: the value is nested deeper than ${walk.maxDepth} levels at ${pathOf(walk)}`,
-    );
+  // Reached again (shared, not a cycle). All its values count again, at once, so a value that reuses one object
+  // at every level is refused before its JSON is written past the limit.
+  walk.nodes += written.nodes - 1;
+  if (walk.nodes > walk.maxNodes) throw tooManyNodes(walk);
+  if (walk.depth + written.height > walk.maxDepth) throw tooDeep(walk);
+  walk.deepest = Math.max(walk.deepest, walk.depth + written.height);
+  if (written.json !== undefined) return written.json;
+  // Written again (within the node count already taken) and kept, unless this happens inside another such
+  // rewrite: the kept strings are then disjoint parts of the output, never more than the output.
+  const counted = walk.nodes;
+  walk.nodes -= written.nodes - 1;
+  const rewriting = walk.rewriting;
+  walk.rewriting = true;
+  try {
+    const json = serializeObject(object, walk);
+    if (!rewriting) written.json = json;
+    return json;
+  } finally {
+    walk.rewriting = rewriting;
+    walk.nodes = counted;
   }
-  ancestors.add(object);
+}
+
+/** `object` (already counted) as JSON: its `toJSON` value, or its members. */
+function serializeObject(object: object & { toJSON?: () => unknown }, walk: Walk): string | undefined {
+  if (typeof object.toJSON === 'function') {
+    return serialize(object.toJSON(), walk);
+  }
+  if (walk.depth >= walk.maxDepth) throw tooDeep(walk);
+  if (++walk.depth > walk.deepest) walk.deepest = walk.depth;
   try {
     if (Array.isArray(object)) {
       const items: string[] = [];
@@ -90,7 +163,7 @@ function serialize(value: unknown, walk: Walk): string | undefined {
     }
     return `{${members.join(',')}}`;
   } finally {
-    ancestors.delete(object);
+    walk.depth--;
   }
 }
 

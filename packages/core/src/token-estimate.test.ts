@@ -20,6 +20,37 @@ describe('estimateTokens', () => {
     expect(estimateTokens({ maxTokens: Number.NaN })).toEqual({ input: 0, output: 0 });
     expect(estimateTokens({ input: { text: 'ab' }, maxTokens: 1.5 })).toEqual({ input: 2, output: 0 });
   });
+
+  it('counts a prompt reusing one sub-object at every level as too large for any limit, without writing its JSON (shared-reference attack)', () => {
+    let reads = 0;
+    let shared: unknown = { type: 'text', text: 'hello' };
+    for (let level = 0; level < 40; level++) {
+      const below = shared;
+      shared = {
+        get left() {
+          reads++;
+          return below;
+        },
+        get right() {
+          reads++;
+          return below;
+        },
+      };
+    }
+    const messages = [{ role: 'user', content: [{ type: 'text', text: 'hi', providerOptions: shared }] }];
+    expect(estimateTokens({ input: { messages } })).toEqual({ input: Number.MAX_SAFE_INTEGER, output: 0 });
+    // Each member is read once to size the distinct objects; writing the JSON never returned.
+    expect(reads).toBeLessThanOrEqual(2 * 40);
+  });
+
+  it('measures a prompt with a few shared parts exactly as the same prompt without sharing', () => {
+    const part = { type: 'text', text: 'the same part' };
+    const messages = [
+      { role: 'user', content: [part, part] },
+      { role: 'assistant', content: [part] },
+    ];
+    expect(estimateTokens({ input: { messages } }).input).toBe(JSON.stringify(messages).length);
+  });
 });
 
 describe('file parts in a prompt', () => {

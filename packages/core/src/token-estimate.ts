@@ -26,19 +26,75 @@ function textFileBytes(part: { mediaType?: unknown; data?: unknown }): number {
   return typeof part.data === 'string' ? Math.ceil((part.data.length * 3) / 4) : 0;
 }
 
+/**
+ * A prompt that reuses its objects (one sub-object at every level) has exponentially many paths for few
+ * distinct objects: once its JSON would go over more than this many values again, it is not written out.
+ */
+const MAX_REPEATED_VALUES = 100_000;
+/** Levels the sizing of a prompt's distinct objects follows; deeper, `JSON.stringify` counts for itself. */
+const MAX_SIZING_DEPTH = 1_000;
+
+/**
+ * True when `JSON.stringify(value)` would go over more than `MAX_REPEATED_VALUES` values again, every occurrence
+ * of a shared object counted; computed over the distinct objects only (a `toJSON` object or a file part counts
+ * as one value). False when within, and for a cycle or a deeper value (`JSON.stringify` then counts for itself).
+ */
+function repeatsTooOften(value: unknown): boolean {
+  const sizes = new Map<object, number | null>();
+  let distinct = 1;
+  const size = (item: unknown, depth: number): number | undefined => {
+    if (item === null || typeof item !== 'object') return 1;
+    const object = item as Record<string, unknown>;
+    if (typeof object.toJSON === 'function' || isFilePart(object)) return 1;
+    if (depth >= MAX_SIZING_DEPTH) return undefined;
+    const known = sizes.get(object);
+    if (known === null) return undefined;
+    if (known !== undefined) return known;
+    sizes.set(object, null);
+    const keys = Array.isArray(object) ? undefined : Object.keys(object);
+    const count = keys === undefined ? (object as unknown as unknown[]).length : keys.length;
+    distinct += count;
+    let total = 1;
+    for (let index = 0; index < count; index++) {
+      const child = size(keys === undefined ? object[index] : object[keys[index]!], depth + 1);
+      if (child === undefined) return undefined;
+      total += child;
+    }
+    sizes.set(object, total);
+    return total;
+  };
+  try {
+    const total = size(value, 0);
+    return total !== undefined && total - distinct > MAX_REPEATED_VALUES;
+  } catch {
+    return false;
+  }
+}
+
 function utf8Bytes(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
+  // Past the limit the JSON is far larger than any model reads: no count is too high for it.
+  if (repeatsTooOften(value)) return Number.MAX_SAFE_INTEGER;
+  const objects = new Set<object>();
+  let values = 0;
+  let limit = Number.POSITIVE_INFINITY;
   try {
     let fileBytes = 0;
     const json = JSON.stringify(value, (_key, item: unknown) => {
-      if (item === null || typeof item !== 'object' || !isFilePart(item)) return item;
+      if (++values > limit) throw new RangeError('repeats too often');
+      if (item === null || typeof item !== 'object') return item;
+      // Met again (shared, or a cycle that JSON.stringify refuses): from here at most MAX_REPEATED_VALUES more.
+      if (!objects.has(item)) objects.add(item);
+      else if (limit === Number.POSITIVE_INFINITY) limit = values + MAX_REPEATED_VALUES;
+      if (!isFilePart(item)) return item;
       fileBytes += textFileBytes(item);
       return { type: item.type };
     });
     return json === undefined ? 0 : Buffer.byteLength(json) + fileBytes;
   } catch {
-    // A cyclic or otherwise unserialisable input: nothing to measure.
-    return 0;
+    // Past the limit (a cycle with shared objects, or deeper than the sizing goes): as above. A cyclic or
+    // otherwise unserialisable input: nothing to measure.
+    return values > limit ? Number.MAX_SAFE_INTEGER : 0;
   }
 }
 
@@ -47,8 +103,10 @@ function utf8Bytes(value: unknown): number {
  * (`data.input.messages` when present, as the AI SDK middleware gives it, else `data.input.text`, else the
  * whole input) — no BPE tokenizer makes more than one token per byte. File parts count their text only (a
  * text file's decoded bytes, by `isTextMediaType`): an image's base64 is not text, and counted as such would
- * refuse any call with a picture under a token limit. Output: `data.maxTokens`, else the AI SDK's
- * `data.input.settings.maxOutputTokens`, else 0 (unknown).
+ * refuse any call with a picture under a token limit. A prompt reusing its objects so often that its JSON would
+ * go over more than 100,000 values again (one sub-object at every level) counts as `Number.MAX_SAFE_INTEGER`
+ * input tokens, without being written out: any token limit or budget refuses it. Output: `data.maxTokens`, else
+ * the AI SDK's `data.input.settings.maxOutputTokens`, else 0 (unknown).
  */
 export function estimateTokens(data: Readonly<Record<string, unknown>>): TokenEstimate {
   const input = data.input;

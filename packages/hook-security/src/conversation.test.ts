@@ -21,8 +21,8 @@ describe('remembered clean messages', () => {
 
   it('tells messages apart by role and content', () => {
     const content = [{ type: 'text', text: 'hello' }];
-    expect(messageKey({ role: 'user', content })).not.toBe(messageKey({ role: 'assistant', content }));
-    expect(messageKey({ role: 'user', content })).toBe(messageKey({ role: 'user', content: [...content] }));
+    expect(messageKey('user', content)).not.toBe(messageKey('assistant', content));
+    expect(messageKey('user', content)).toBe(messageKey('user', [...content]));
   });
 
   it('scans text, tool inputs and tool results but not file bytes or keys', () => {

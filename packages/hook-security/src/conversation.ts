@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { filePartTexts } from './file-text.js';
 import {
+  boundedJson,
   type CollectedStrings,
   collectAllStrings,
   type InputString,
@@ -103,11 +104,13 @@ export function messageStrings(
   const files = fileTexts(message.content, maxFileChars);
   let content = message.content;
   let collected = collectAllStrings(content);
-  if (collected.opaque === true) {
+  if (collected.opaque === true && collected.overflow === undefined) {
     // A tool result that is a class instance (an ORM row …) reaches the model as its JSON: scan that.
     const json = jsonForm(content);
-    if (json !== undefined) {
-      content = json;
+    if (json !== undefined && 'overflow' in json) {
+      collected = { ...collected, overflow: collected.overflow ?? json.overflow };
+    } else if (json !== undefined) {
+      content = json.value;
       collected = collectAllStrings(content);
     }
   }
@@ -146,12 +149,28 @@ export function refusesFiles(
   });
 }
 
-/** A message's identity for the memory of clean messages: its role and content, hashed. */
-export function messageKey(message: PromptMessage): string {
+/**
+ * A message's identity for the memory of clean messages: its role and content (as `messageStrings` gives it),
+ * hashed; '' (never remembered) when the content cannot be serialised or, read as JSON because it holds class
+ * instances (`opaque`), is too complex. Call it on content the walk went through whole: its JSON is then bounded.
+ */
+export function messageKey(role: string, content: unknown, opaque = false): string {
+  let json: string | undefined;
+  if (opaque) {
+    const bounded = boundedJson(content);
+    json = bounded === 'too-complex' ? undefined : bounded;
+  } else {
+    try {
+      json = JSON.stringify(content);
+    } catch {
+      json = undefined;
+    }
+  }
+  if (json === undefined && content !== undefined) return '';
   return createHash('sha256')
-    .update(message.role)
+    .update(role)
     .update('\u0000')
-    .update(JSON.stringify(message.content) ?? '')
+    .update(json ?? '')
     .digest('base64');
 }
 

@@ -13,6 +13,26 @@ function toolInput(hook: SecurityValidationHook, input: unknown): HookResult {
   return hook.execute(contextAt(HookPoint.BeforeToolExecution, 'search', { input })) as HookResult;
 }
 
+/** `{ left, right }` reusing the level below, `depth` levels deep, with getters counting the reads. */
+function countedSharedReference(depth: number, leaf: object): { value: unknown; reads: () => number } {
+  let reads = 0;
+  let value: unknown = leaf;
+  for (let level = 0; level < depth; level++) {
+    const below = value;
+    value = {
+      get left() {
+        reads++;
+        return below;
+      },
+      get right() {
+        reads++;
+        return below;
+      },
+    };
+  }
+  return { value, reads: () => reads };
+}
+
 describe('hostile callers', () => {
   it('five execute(null) calls do not open the breaker: the next caller is still served', async () => {
     const registry = new HookRegistry();
@@ -62,6 +82,74 @@ describe('hostile callers', () => {
     for (let level = 0; level < 40; level++) shared = { left: shared, right: shared };
     const result = toolInput(new SecurityValidationHook(), shared);
     expect(result).toMatchObject({ type: 'cancel', reason: expect.stringContaining('more than 100000') });
+  });
+
+  it('a sub-object reused at every level is judged after reading each member a few times, not once per path (shared-reference attack)', () => {
+    const { value, reads } = countedSharedReference(40, { leaf: 'ok' });
+    const result = toolInput(new SecurityValidationHook(), value);
+    expect(result).toMatchObject({ type: 'cancel', reason: expect.stringContaining('more than 100000') });
+    // Walking its paths up to the container limit read members 200,000 times.
+    expect(reads()).toBeLessThanOrEqual(10 * 40);
+  });
+
+  it('one array reused 100 times is refused after reading its items a bounded number of times (shared-reference attack)', () => {
+    let reads = 0;
+    const items = Array.from({ length: 10_000 }, (_, index) => index);
+    const array = new Proxy(items, {
+      get(target, key, receiver) {
+        reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const result = toolInput(new SecurityValidationHook(), {
+      rows: Array.from({ length: 100 }, () => array),
+    });
+    expect(result).toMatchObject({ type: 'cancel', reason: expect.stringContaining('reuses its objects') });
+    // Walking every occurrence read 1,000,000 items.
+    expect(reads).toBeLessThan(200_000);
+  });
+
+  it('a message reusing one sub-object at every level is refused without its JSON written out (shared-reference attack)', () => {
+    const hook = new SecurityValidationHook(SecurityConfig.strict());
+    const { value, reads } = countedSharedReference(20, { leaf: 'ok' });
+    const messages = [
+      { role: 'user', content: [{ type: 'text', text: 'hello', providerOptions: { x: value } }] },
+    ];
+    const result = hook.execute(
+      new HookContext({
+        hookPoint: HookPoint.BeforeAgentExecution,
+        componentId: componentId('chat', 'agent'),
+        data: { input: { text: 'hello', messages } },
+      }),
+    ) as HookResult;
+    expect(result).toMatchObject({ type: 'cancel', reason: expect.stringContaining('more than 100000') });
+    // The message key alone (its JSON) read members 2,000,000 times; at 40 levels it never returned.
+    expect(reads()).toBeLessThanOrEqual(10 * 20);
+  });
+
+  it('a class instance reusing one sub-object at every level is refused, not written out as JSON (shared-reference attack)', () => {
+    class Row {
+      constructor(readonly inner: unknown) {}
+    }
+    const { value, reads } = countedSharedReference(20, { leaf: 'ok' });
+    const hook = new SecurityValidationHook(SecurityConfig.strict());
+    const messages = [
+      { role: 'user', content: [{ type: 'text', text: 'hi', providerOptions: { row: new Row(value) } }] },
+    ];
+    const input = hook.execute(
+      new HookContext({
+        hookPoint: HookPoint.BeforeAgentExecution,
+        componentId: componentId('chat', 'agent'),
+        data: { input: { text: 'hi', messages } },
+      }),
+    ) as HookResult;
+    expect(input).toMatchObject({ type: 'cancel', reason: expect.stringContaining('reuses its objects') });
+    const output = hook.execute(
+      contextAt(HookPoint.AfterToolExecution, 'search', { input: {}, output: new Row(value) }),
+    ) as HookResult;
+    expect(output).toMatchObject({ type: 'cancel', reason: expect.stringContaining('reuses its objects') });
+    // Its JSON form read members 2,000,000 times per message; at 40 levels it never returned.
+    expect(reads()).toBeLessThanOrEqual(20 * 20);
   });
 
   it('lenient sanitizing of 40,000 short strings over the limit does not block the event loop', () => {

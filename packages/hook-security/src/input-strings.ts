@@ -13,7 +13,7 @@ export interface InputString {
 
 /** Why a value could not be walked whole: it is nested deeper, or has more containers, than the scanner goes. */
 export interface WalkLimit {
-  readonly limit: 'depth' | 'nodes';
+  readonly limit: 'depth' | 'nodes' | 'repeats';
   readonly max: number;
   /** Where the walk stopped. */
   readonly path: StringPath | undefined;
@@ -37,6 +37,12 @@ export const MAX_DEPTH = 64;
  * distinct nodes but exponentially many paths; counting visits keeps the walk bounded.
  */
 export const MAX_NODES = 100_000;
+/**
+ * A value that reuses containers may make the walk (or its JSON form) go again over at most this many members
+ * and items of what it has already been through; past that it is refused (`InputTooComplex`, limit `repeats`).
+ * A value without shared containers is not concerned: its walk is linear in its size.
+ */
+export const MAX_REPEATED_VALUES = 100_000;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -47,6 +53,61 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** True for values the walk goes into: arrays and plain objects. */
 export function isContainer(value: unknown): value is unknown[] | Record<string, unknown> {
   return Array.isArray(value) || isPlainObject(value);
+}
+
+/**
+ * The limit a walk of `root` would go past, every occurrence of a shared container counted: `'nodes'` for more
+ * than `MAX_NODES` containers, `'repeats'` for more than `MAX_REPEATED_VALUES` members and items met again.
+ * Computed over the distinct containers only (a shared one is sized once), so a value reusing one object at
+ * every level is judged without going down its paths. `undefined` when within both, and when `root` has a
+ * cycle (the walk does not follow one, so the figures would depend on the path) or is nested deeper than the
+ * walk goes: the walk then counts for itself. With `asJson`, the values `JSON.stringify` goes through (class
+ * instances' members too, a `toJSON` object as one value), and only `'repeats'`.
+ */
+function exceedsLimits(root: unknown, asJson = false): 'nodes' | 'repeats' | undefined {
+  // Per container: [containers, values] met by a walk of it, itself included; null while it is being sized.
+  const sizes = new Map<object, [number, number] | null>();
+  let distinctValues = 1;
+  const size = (value: unknown, depth: number): [number, number] | undefined => {
+    if (asJson ? !isJsonContainer(value) : !isContainer(value)) return [0, 1];
+    const object = value as Record<string, unknown>;
+    if (depth >= MAX_DEPTH) return undefined;
+    const known = sizes.get(object);
+    if (known === null) return undefined;
+    if (known !== undefined) return known;
+    sizes.set(object, null);
+    const total: [number, number] = [1, 1];
+    const keys = Array.isArray(object) ? undefined : Object.keys(object);
+    const count = keys === undefined ? (object as unknown as unknown[]).length : keys.length;
+    distinctValues += count;
+    for (let index = 0; index < count; index++) {
+      const child = size(keys === undefined ? object[index] : object[keys[index]!], depth + 1);
+      if (child === undefined) return undefined;
+      total[0] += child[0];
+      total[1] += child[1];
+    }
+    sizes.set(object, total);
+    return total;
+  };
+  let total: [number, number] | undefined;
+  try {
+    total = size(root, 0);
+  } catch {
+    // A getter that throws: the walk or JSON.stringify meets it too.
+    return undefined;
+  }
+  if (total === undefined) return undefined;
+  if (total[0] > MAX_NODES && !asJson) return 'nodes';
+  return total[1] - distinctValues > MAX_REPEATED_VALUES ? 'repeats' : undefined;
+}
+
+/** An object `JSON.stringify` goes into member by member (one without `toJSON`; a class instance too). */
+function isJsonContainer(value: unknown): value is Record<string, unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  );
 }
 
 /** Replaces one string; returns it unchanged to keep it. Called in collection order. */
@@ -66,7 +127,19 @@ function walk(
   let overflow: WalkLimit | undefined;
   let opaque = false;
   const visiting = new Set<unknown>();
+  // Containers walked whole: one met again means the value reuses it (a DAG), whose paths may be exponentially
+  // many. The first such meeting sizes the whole value over its distinct containers; then, and for a value
+  // with a cycle (not sized), the members and items walked again count against MAX_REPEATED_VALUES.
+  const walked = new Set<unknown>();
+  let sized = false;
+  let repeated = 0;
+  let repeating = 0;
+  const refuse = (limit: 'nodes' | 'repeats', path: StringPath | undefined): void => {
+    overflow =
+      limit === 'nodes' ? { limit, max: MAX_NODES, path } : { limit, max: MAX_REPEATED_VALUES, path };
+  };
   const visit = (value: unknown, path: StringPath | undefined, depth: number): unknown => {
+    if (repeating > 0 && ++repeated > MAX_REPEATED_VALUES && !overflow) refuse('repeats', path);
     if (typeof value === 'string') return map(value, path, false);
     if (!isContainer(value)) {
       if (value !== null && typeof value === 'object') opaque = true;
@@ -82,6 +155,28 @@ function walk(
       };
       return value;
     }
+    const again = walked.has(value);
+    if (again && !sized) {
+      sized = true;
+      const exceeded = exceedsLimits(root);
+      if (exceeded !== undefined) {
+        refuse(exceeded, path);
+        return value;
+      }
+    }
+    if (again) repeating++;
+    try {
+      return visitContainer(value, path, depth);
+    } finally {
+      if (again) repeating--;
+      else walked.add(value);
+    }
+  };
+  const visitContainer = (
+    value: unknown[] | Record<string, unknown>,
+    path: StringPath | undefined,
+    depth: number,
+  ): unknown => {
     nodes++;
     visiting.add(value);
     let result: unknown = value;
@@ -140,16 +235,45 @@ export function collectAllStrings(value: unknown): CollectedStrings {
 }
 
 /**
- * `value` as JSON would send it (class instances, `toJSON` and `Map`s as `JSON.stringify` writes them), or
- * `undefined` when it cannot be serialised (a cycle, a BigInt): the form to scan when a model will read it.
+ * `JSON.stringify(value)`, going over at most `MAX_REPEATED_VALUES` values (keys and values) once it has met an
+ * object a second time: the JSON, `undefined` when it cannot be serialised (a cycle, a BigInt, nothing to
+ * write) and `'too-complex'` when it reuses its objects more than that, without the work of the rest.
  */
-export function jsonForm(value: unknown): unknown {
+export function boundedJson(value: unknown): string | undefined | 'too-complex' {
+  // Sized first over its distinct objects: a value reusing one object at every level is refused at once.
+  if (exceedsLimits(value, true) === 'repeats') return 'too-complex';
+  let values = 0;
+  let limit = Number.POSITIVE_INFINITY;
+  const objects = new Set<object>();
+  let tooComplex = false;
   try {
-    const json = JSON.stringify(value);
-    return json === undefined ? undefined : (JSON.parse(json) as unknown);
+    return JSON.stringify(value, (_key, item: unknown) => {
+      if (item !== null && typeof item === 'object') {
+        // Met again: shared (or a cycle, which JSON.stringify refuses), so its paths may be exponentially many.
+        if (!objects.has(item)) objects.add(item);
+        else if (limit === Number.POSITIVE_INFINITY) limit = values + MAX_REPEATED_VALUES;
+      }
+      if (++values > limit) {
+        tooComplex = true;
+        throw new RangeError('too complex');
+      }
+      return item;
+    });
   } catch {
-    return undefined;
+    return tooComplex ? 'too-complex' : undefined;
   }
+}
+
+/**
+ * `value` as JSON would send it (class instances, `toJSON` and `Map`s as `JSON.stringify` writes them),
+ * `undefined` when it cannot be serialised (a cycle, a BigInt), or the limit it went past when it reuses its
+ * objects too often (see `boundedJson`): the form to scan when a model will read it.
+ */
+export function jsonForm(value: unknown): { value: unknown } | { overflow: WalkLimit } | undefined {
+  const json = boundedJson(value);
+  if (json === 'too-complex')
+    return { overflow: { limit: 'repeats', max: MAX_REPEATED_VALUES, path: undefined } };
+  return json === undefined ? undefined : { value: JSON.parse(json) as unknown };
 }
 
 /**

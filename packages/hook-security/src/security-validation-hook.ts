@@ -187,12 +187,14 @@ export class SecurityValidationHook implements Hook {
       const isTool = point === HookPoint.AfterToolExecution;
       let value: unknown = output;
       let collected = isTool ? collectAllStrings(output) : collectTextStrings(output);
-      if (isTool && collected.opaque === true) {
+      if (isTool && collected.opaque === true && collected.overflow === undefined) {
         // A result that is (or holds) a class instance, a Map … reaches the model as its JSON: scan that.
         const json = jsonForm(output);
-        if (json !== undefined) {
-          value = json;
-          collected = collectAllStrings(json);
+        if (json !== undefined && 'overflow' in json) {
+          collected = { ...collected, overflow: collected.overflow ?? json.overflow };
+        } else if (json !== undefined) {
+          value = json.value;
+          collected = collectAllStrings(json.value);
         }
       }
       return this.#judge(context, {
@@ -377,14 +379,15 @@ export class SecurityValidationHook implements Hook {
       }
       if (message.role === 'user') lastUser = index;
       if (message.role === 'system') continue;
-      const key = messageKey(message);
-      if (this.#remembered.has(key)) continue;
       const isUser = message.role === 'user';
+      // The walk first: it is bounded, and a message it cannot walk whole has no key (it is never remembered).
       // A user message's text files count toward `maxInputLength`; they are read only that far.
-      const { strings, overflow, scanned, content, files } = messageStrings(
+      const { strings, overflow, scanned, content, files, opaque } = messageStrings(
         message,
         isUser ? this.#config.maxInputLength : undefined,
       );
+      const key = overflow ? '' : messageKey(message.role, content, opaque === true);
+      if (key !== '' && this.#remembered.has(key)) continue;
       const subject: Subject = {
         root: 'input',
         value: content,

@@ -29,12 +29,14 @@ export interface InputTooLong {
 }
 
 /**
- * The value could not be scanned whole: it is nested deeper than `max` levels, or holds more than `max`
- * arrays and objects. Never a silent pass: content the scanner cannot reach is refused.
+ * The value could not be scanned whole: it is nested deeper than `max` levels, holds more than `max` arrays
+ * and objects (a shared one counted each time it is reached), or reuses its objects so often that reading it
+ * would go over more than `max` values again (`repeats`). Never a silent pass: content the scanner cannot
+ * reach is refused.
  */
 export interface InputTooComplex {
   type: 'InputTooComplex';
-  limit: 'depth' | 'nodes';
+  limit: 'depth' | 'nodes' | 'repeats';
   max: number;
   /** JSON pointer of where the walk stopped. */
   path: string;
@@ -122,9 +124,11 @@ export function describeViolation(violation: SecurityViolation): string {
     case 'MissingInput':
       return 'no input text found';
     case 'InputTooComplex':
-      return violation.limit === 'depth'
-        ? `input nested deeper than ${violation.max} levels at ${violation.path}`
-        : `input has more than ${violation.max} arrays and objects (at ${violation.path})`;
+      if (violation.limit === 'depth')
+        return `input nested deeper than ${violation.max} levels at ${violation.path}`;
+      if (violation.limit === 'repeats')
+        return `input reuses its objects so often that reading it would go over more than ${violation.max} values again (at ${violation.path})`;
+      return `input has more than ${violation.max} arrays and objects (at ${violation.path})`;
     case 'ClassifierFailed':
       return `prompt-injection classifier '${violation.classifier}' failed at ${violation.path}: ${violation.message}`;
     case 'InputTooLong':
