@@ -45,8 +45,8 @@ const adversarial = {
 };
 
 /**
- * Replays what the AgentStreamChunk phase does (pending text built delta by delta, release all but the
- * declared hold-back, as `@llmspell/executor`'s stream guard does) around
+ * Replays what the AgentStreamChunk phase does (pending text built delta by delta, `data.chunk = { text, final,
+ * appended }`, release all but the declared hold-back, as `@llmspell/executor`'s stream guard does) around
  * `execute` of `hook`, `text` arriving in deltas of `deltaSize` characters; returns a function that streams it
  * once. With a no-op hook of the same hold-back the replay's own work is measured, to be subtracted.
  */
@@ -56,8 +56,10 @@ function streamReplay(hook, holdBack, text, deltaSize) {
     const context = new HookContext({ hookPoint: 'AgentStreamChunk', componentId: component, data: {} });
     let released = '';
     let pending = '';
+    let appended = 0;
     const judge = (final) => {
-      context.data.chunk = { text: pending, final };
+      context.data.chunk = { text: pending, final, appended };
+      appended = 0;
       context.data.output = { text: released };
       if (hook.execute(context).type !== 'continue') throw new Error('the benign stream was stopped');
       // As the executor's stream guard releases: never between the halves of a surrogate pair (that read
@@ -70,7 +72,9 @@ function streamReplay(hook, holdBack, text, deltaSize) {
       pending = pending.slice(count);
     };
     for (let index = 0; index < text.length; index += deltaSize) {
-      pending += text.slice(index, index + deltaSize);
+      const delta = text.slice(index, index + deltaSize);
+      pending += delta;
+      appended += delta.length;
       judge(false);
     }
     judge(true);

@@ -44,6 +44,7 @@ export type {
 export { emitOperationFinished, emitOperationStarted } from './operation-events.js';
 export { compilePattern } from './pattern.js';
 export { Priority } from './priority.js';
+export type { AgentStreamChunkData } from './stream-chunk.js';
 export type { TokenEstimate } from './token-estimate.js';
 export { approximateTokens, estimateTokens, estimateUsedTokens } from './token-estimate.js';
 export { coreVersion } from './version.js';

@@ -239,7 +239,7 @@ export class SecurityValidationHook implements Hook {
    * judges the whole response once, when the stream ends.
    */
   #judgeChunk(context: HookContext): HookResult | Promise<HookResult> {
-    const chunk = context.data.chunk as { text?: unknown; final?: unknown } | undefined;
+    const chunk = context.data.chunk as { text?: unknown; final?: unknown; appended?: unknown } | undefined;
     if (chunk === null || typeof chunk !== 'object' || typeof chunk.text !== 'string')
       return HookResult.continue();
     const output = context.data.output as { text?: unknown } | undefined;
@@ -247,11 +247,11 @@ export class SecurityValidationHook implements Hook {
       output !== null && typeof output === 'object' && typeof output.text === 'string' ? output.text : '';
     const pending = chunk.text;
     const final = chunk.final === true;
-    const key = this.#streamStateKey;
     const scannedTo = resumeStreamScan(
-      context.state.get(key) as StreamScanState | undefined,
+      context.state.get(this.#streamStateKey) as StreamScanState | undefined,
       released.length,
       pending,
+      chunk.appended,
     );
     const plan = planStreamScan({
       released: released.length,
@@ -259,7 +259,6 @@ export class SecurityValidationHook implements Hook {
       final,
       scannedTo,
       holdBackChars: this.#config.streamHoldBackChars,
-      overlapChars: STREAM_OVERLAP_CHARS,
     });
     if (plan.window === undefined) return HookResult.continue();
     const window = plan.window;

@@ -1,4 +1,4 @@
-import { HookCancelledError, HookPoint, HookResult } from '@llmspell/core';
+import { HookCancelledError, HookPoint, HookResult, Priority } from '@llmspell/core';
 import { createAgent } from '@llmspell/executor';
 import { HookRegistry } from '@llmspell/registry';
 import { describe, expect, it } from 'vitest';
@@ -105,29 +105,39 @@ describe('streamed responses at AgentStreamChunk', () => {
     }
   });
 
-  it('a later hook that shortens the pending text does not make the scan skip what follows', async () => {
-    const registry = new HookRegistry();
-    await registry.register(HookPoint.AgentStreamChunk, new SecurityValidationHook(Presets.strict()));
-    // Removes every 'x' (runs after the security hook, which has the highest priority).
-    await registry.register(HookPoint.AgentStreamChunk, {
-      id: 'squeeze',
-      execute: (context) => {
-        const chunk = context.data.chunk as { text: string };
-        return HookResult.modified({ chunk: { text: chunk.text.replaceAll('x', '') } });
-      },
-    });
-    for (const size of [7, 200, 400]) {
-      const text = `${prose}${'x'.repeat(600)}${prose} key ${secret} ${prose.repeat(8)}`;
-      const agent = createAgent({
-        name: 'writer',
-        registry,
-        async *stream() {
-          for (let index = 0; index < text.length; index += size) yield text.slice(index, index + size);
+  it.each([
+    ['later', undefined],
+    ['earlier', Priority.Highest * 2],
+  ])(
+    'a %s hook that shortens the pending text does not make the scan skip what follows',
+    async (_, priority) => {
+      const registry = new HookRegistry();
+      await registry.register(HookPoint.AgentStreamChunk, new SecurityValidationHook(Presets.strict()));
+      // Removes every 'x' (after the security hook, which has the highest named priority, or before it).
+      await registry.register(
+        HookPoint.AgentStreamChunk,
+        {
+          id: 'squeeze',
+          execute: (context) => {
+            const chunk = context.data.chunk as { text: string };
+            return HookResult.modified({ chunk: { text: chunk.text.replaceAll('x', '') } });
+          },
         },
-      });
-      const { released, error } = await read(agent.stream({ text: 'key?' }).textStream);
-      expect(HookCancelledError.isInstance(error), `deltas of ${size}`).toBe(true);
-      expect(released).not.toContain('ghp_');
-    }
-  });
+        priority,
+      );
+      for (const size of [1, 7, 200, 400]) {
+        const text = `${prose}${'x'.repeat(600)}${prose} key ${secret} ${prose.repeat(8)}`;
+        const agent = createAgent({
+          name: 'writer',
+          registry,
+          async *stream() {
+            for (let index = 0; index < text.length; index += size) yield text.slice(index, index + size);
+          },
+        });
+        const { released, error } = await read(agent.stream({ text: 'key?' }).textStream);
+        expect(HookCancelledError.isInstance(error), `deltas of ${size}`).toBe(true);
+        expect(released).not.toContain('ghp_');
+      }
+    },
+  );
 });

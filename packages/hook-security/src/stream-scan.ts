@@ -1,15 +1,15 @@
 /**
  * Where the scan of one streamed response has got to. The hook asks the stream for `holdBackChars` (N) of
  * hold-back and scans in windows: a match of up to `overlapChars` (M) characters is always seen whole, and a
- * character is released only after every match that could contain it was seen. A window is scanned once at
- * least N − M new characters are pending (or the stream ends), from the start of the matches not yet seen; the
- * next window starts M characters before the end of this one. So each character is scanned about
+ * character is released only after every match that could contain it was seen. A window is scanned once more
+ * than N characters past the start of the matches not yet seen are pending (or the stream ends), from that
+ * start; the next window starts M characters before the end of this one. So each character is scanned about
  * N / (N − M) times, whatever the size of the deltas.
  *
  * Why it holds: after a scan ending at E, every match starting before E − M was seen (`scannedTo`). Between
- * scans fewer than N − M characters past `scannedTo` are pending, and the stream releases only characters more
- * than N before the end, so each released character lies before `scannedTo − M`: any match holding it starts
- * before `scannedTo`.
+ * scans at most N characters past `scannedTo` are pending, and the stream releases only characters more than N
+ * before the end, so each released character lies before `scannedTo`: any match holding it starts before
+ * `scannedTo`.
  */
 export interface StreamScanPlan {
   /** The text to scan now: from `scannedTo` to the end of the pending text; `undefined` when nothing is due. */
@@ -18,6 +18,8 @@ export interface StreamScanPlan {
   readonly offsetInPending: number;
 }
 
+const NOTHING_DUE: StreamScanPlan = Object.freeze({ window: undefined, offsetInPending: 0 });
+
 /** The window of a streamed response due for scanning, given what was released, what is pending and the state. */
 export function planStreamScan(options: {
   released: number;
@@ -25,24 +27,24 @@ export function planStreamScan(options: {
   final: boolean;
   scannedTo: number;
   holdBackChars: number;
-  overlapChars: number;
 }): StreamScanPlan {
-  const { released, pending, final, scannedTo, holdBackChars, overlapChars } = options;
+  const { released, pending, final, scannedTo, holdBackChars } = options;
   const end = released + pending.length;
-  if (!final && end - scannedTo < holdBackChars - overlapChars)
-    return { window: undefined, offsetInPending: 0 };
-  // scannedTo never falls inside released text (released characters lie before scannedTo − M); clamp anyway.
+  if (!final && end - scannedTo <= holdBackChars) return NOTHING_DUE;
+  // scannedTo never falls inside released text (released characters lie before scannedTo); clamp anyway.
   const offsetInPending = Math.min(pending.length, Math.max(0, scannedTo - released));
   return { window: pending.slice(offsetInPending), offsetInPending };
 }
 
 /**
  * Where the next window of a stream starts, remembered between judgments: `scannedTo` (a position in the whole
- * response) and the text from there to the end of the pending text as this hook left it (`tail`, masks applied).
+ * response), the text from there to the end of the pending text as this hook last scanned it (`tail`, masks
+ * applied), and where the pending text ended when this hook last answered (`end`).
  */
 export interface StreamScanState {
-  readonly scannedTo: number;
-  readonly tail: string;
+  scannedTo: number;
+  tail: string;
+  end: number;
 }
 
 /**
@@ -56,18 +58,33 @@ function holdsAt(text: string, part: string, offset: number): boolean {
 }
 
 /**
- * `scannedTo` for this judgment. When the text from `scannedTo` on is no longer what the hook left (a later
- * hook at the point rewrote it), the window starts at the first pending character instead: positions past a
- * rewrite mean nothing, and skipping text would release it unscanned.
+ * `scannedTo` for this judgment (`state` is updated in place). When the stream says that only `appended`
+ * characters were added at the end since the hook last answered (`data.chunk.appended`, see `@llmspell/core`'s
+ * `AgentStreamChunkData`) and the pending text ends where that puts it, the text is as the hook left it: two
+ * integer comparisons per delta. Otherwise the text from `scannedTo` on is compared with what the hook scanned;
+ * when it is no longer that (another hook at the point rewrote it), the window starts at the first pending
+ * character instead: positions past a rewrite mean nothing, and skipping text would release it unscanned.
  */
 export function resumeStreamScan(
   state: StreamScanState | undefined,
   released: number,
   pending: string,
+  appended: unknown,
 ): number {
   if (state === undefined) return 0;
+  const end = released + pending.length;
+  const previousEnd = state.end;
+  state.end = end;
+  // `appended` equal to the whole pending text means it was replaced (or all of it is new): compare below.
+  if (typeof appended === 'number' && appended < pending.length && end === previousEnd + appended)
+    return state.scannedTo;
   const offset = state.scannedTo - released;
-  if (offset < 0 || !holdsAt(pending, state.tail, offset)) return released;
+  if (offset < 0 || !holdsAt(pending, state.tail, offset)) {
+    // Rewritten: nothing pending was scanned as it now reads. Remembered, so the next delta takes the fast path.
+    state.scannedTo = released;
+    state.tail = pending;
+    return released;
+  }
   return state.scannedTo;
 }
 
@@ -89,7 +106,7 @@ export function endStreamScan(options: {
 }): StreamScanState {
   const { released, judged, final, overlapChars, maxOverlapChars } = options;
   const end = released + judged.length;
-  if (final) return { scannedTo: end, tail: '' };
+  if (final) return { scannedTo: end, tail: '', end };
   const tail = judged.slice(Math.max(0, judged.length - maxOverlapChars));
   let overlap = Math.min(overlapChars, tail.length);
   if (tail.length > overlapChars) {
@@ -101,5 +118,5 @@ export function endStreamScan(options: {
       overlap = Math.max(overlap, overlapChars);
     }
   }
-  return { scannedTo: end - overlap, tail: judged.slice(judged.length - overlap) };
+  return { scannedTo: end - overlap, tail: judged.slice(judged.length - overlap), end };
 }

@@ -170,10 +170,10 @@ export function streamLifecycleSuite(it: DefineTest, driver: StreamLifecycleDriv
     assert.equal(result.error, undefined);
     assert.equal(result.text, 'Hello, world');
     assert.deepEqual(seen, [
-      { chunk: { text: 'Hel', final: false }, output: { text: '' } },
-      { chunk: { text: 'lo, ', final: false }, output: { text: 'Hel' } },
-      { chunk: { text: 'world', final: false }, output: { text: 'Hello, ' } },
-      { chunk: { text: '', final: true }, output: { text: 'Hello, world' } },
+      { chunk: { text: 'Hel', final: false, appended: 3 }, output: { text: '' } },
+      { chunk: { text: 'lo, ', final: false, appended: 4 }, output: { text: 'Hel' } },
+      { chunk: { text: 'world', final: false, appended: 5 }, output: { text: 'Hello, ' } },
+      { chunk: { text: '', final: true, appended: 0 }, output: { text: 'Hello, world' } },
     ]);
     assert.equal(after.length, 1);
     assert.equal(outputText(after[0]), 'Hello, world');
@@ -236,6 +236,45 @@ export function streamLifecycleSuite(it: DefineTest, driver: StreamLifecycleDriv
     assert.equal(result.error, undefined);
     assert.equal(result.text, 'PIN **** ok, card ****.');
     assert.equal(outputText(after[0]), 'PIN **** ok, card ****.');
+  });
+
+  it('tells the hooks how much of the pending text is new: the latest delta, or all of it after a rewrite', async () => {
+    const { registry } = await witnessed();
+    const seen: [string, number][] = [];
+    await registry.register(
+      Chunk,
+      hook(
+        'counter',
+        (context) => {
+          const chunk = context.data.chunk as { text: string; appended: number };
+          seen.push([chunk.text, chunk.appended]);
+          return HookResult.continue();
+        },
+        { streamHoldBackChars: 4 },
+      ),
+    );
+    await registry.register(
+      Chunk,
+      hook('upper-x', (context) => {
+        const text = (context.data.chunk as { text: string }).text;
+        return text.includes('x')
+          ? HookResult.modified({ chunk: { text: text.replaceAll('x', 'X') } })
+          : HookResult.continue();
+      }),
+    );
+    const { stream } = driver.create({ registry, script: { deltas: ['abc', 'def', 'gx', 'hi', 'jk'] } });
+    const result = await read(stream());
+    assert.equal(result.error, undefined);
+    assert.equal(result.text, 'abcdefgXhijk');
+    assert.deepEqual(seen, [
+      ['abc', 3],
+      ['abcdef', 3],
+      ['cdefgx', 2],
+      // 'upper-x' rewrote the pending text at the previous judgment: all of it counts as new.
+      ['efgXhi', 6],
+      ['gXhijk', 2],
+      ['hijk', 0],
+    ]);
   });
 
   it('leaves at most the hold-back plus the latest delta unreleased while hooks continue', async () => {

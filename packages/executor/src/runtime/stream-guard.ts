@@ -1,4 +1,4 @@
-import { HookCancelledError, type HookContext, HookPoint } from '@llmspell/core';
+import { type AgentStreamChunkData, HookCancelledError, type HookContext, HookPoint } from '@llmspell/core';
 import type { ExecutionOutcome } from '../execution-outcome.js';
 import type { HookExecutor } from '../hook-executor.js';
 
@@ -31,8 +31,8 @@ function chunkText(chunk: unknown): string | undefined {
 
 /**
  * The AgentStreamChunk phase of one streaming call: text arrives delta by delta, the hooks at the point judge the
- * text not yet released (`data.chunk = { text, final }`, with `data.output = { text }` released so far), and
- * what they pass is released to the sink — all but the last `streamHoldBackChars` characters (the largest
+ * text not yet released (`data.chunk = { text, final, appended }`, with `data.output = { text }` released so
+ * far; `appended` counts the characters at the end of `text` new since the previous judgment), and what they pass is released to the sink — all but the last `streamHoldBackChars` characters (the largest
  * among the hooks), which wait to be judged again together with what follows. A `modified` chunk text replaces
  * the pending text; `cancel` throws `HookCancelledError`. With no hooks at the point, text passes straight
  * through. A surrogate pair is never split across releases.
@@ -41,6 +41,10 @@ export class StreamGuard<Marker> {
   /** The text released so far. */
   released = '';
   #pending = '';
+  /** Characters added to the pending text since the last judgment. */
+  #appended = 0;
+  /** The hooks' answer at the last judgment replaced the pending text: all of it is new to them. */
+  #rewritten = false;
   #markers: QueuedMarker<Marker>[] = [];
 
   constructor(
@@ -61,6 +65,7 @@ export class StreamGuard<Marker> {
       return;
     }
     this.#pending += delta;
+    this.#appended += delta.length;
     return this.#judge(false);
   }
 
@@ -75,6 +80,7 @@ export class StreamGuard<Marker> {
       return;
     }
     this.#pending += delta;
+    this.#appended += delta.length;
   }
 
   /** Judges the pending text (the deltas appended since the last judgment) as `push` does. */
@@ -96,13 +102,18 @@ export class StreamGuard<Marker> {
 
   #judge(final: boolean): void | Promise<void> {
     const holdBack = this.executor.holdBackAt(AgentStreamChunk);
+    const pending = this.#pending;
+    const appended = this.#rewritten ? pending.length : Math.min(this.#appended, pending.length);
+    this.#appended = 0;
+    this.#rewritten = false;
     if (holdBack < 0) {
-      this.#release(this.#pending.length);
+      this.#release(pending.length);
       return;
     }
     // Fresh objects per judgment: one a hook kept from an earlier judgment cannot reach this one.
     const data = this.context.data;
-    data.chunk = { text: this.#pending, final };
+    const chunk: AgentStreamChunkData = { text: pending, final, appended };
+    data.chunk = chunk;
     data.output = { text: this.released };
     const outcome = this.executor.dispatch(AgentStreamChunk, this.context);
     if (outcome instanceof Promise) return outcome.then((answered) => this.#apply(answered, final, holdBack));
@@ -122,7 +133,10 @@ export class StreamGuard<Marker> {
     }
     // Other stopping answers (replace, retry …) mean nothing for a chunk: the text is released as judged.
     const text = chunkText(this.context.data.chunk);
-    if (text !== undefined && text !== this.#pending) this.#replacePending(text);
+    if (text !== undefined && text !== this.#pending) {
+      this.#replacePending(text);
+      this.#rewritten = true;
+    }
     const pending = this.#pending;
     let count = final ? pending.length : pending.length - holdBack;
     if (count <= 0) return;
