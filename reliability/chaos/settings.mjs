@@ -81,11 +81,10 @@ export const settings = {
      * The longest any worker's event loop may be blocked (max delay, perf_hooks.monitorEventLoopDelay). The attacks
      * this guards against blocked it for 4.3 s (a sub-object reused 22 levels deep, before canonicalJson counted
      * nodes) to 21.6 s (`maxCostUsd: '1e999999999'`); this check catches blocks of that kind, it is no latency
-     * figure. The costliest hostile input today is the reused sub-object: the cache key walks canonicalJson's
-     * 100,000-node limit before refusing it, 40–60 ms on an idle core, and three lanes may run such work back to
-     * back. The rest is room for a 2-core machine shared with other jobs (load average 6–17): there the hostile
-     * worker saw up to 1.25 s, and the workers, which send nothing hostile, up to 0.6 s; the hostile worker alone
-     * for 2,300 calls, 0.13–1.19 s per 200 calls.
+     * figure. No hostile input here costs much more than a plain call of its size now: the reused sub-object,
+     * 40–60 ms on an idle core while canonicalJson walked its paths up to its 100,000-node limit, is sized over its
+     * distinct objects and refused for the cache key in about 0.5 ms. The rest is room for a 2-core machine
+     * shared with other jobs (load average 6–17): there the workers, which send nothing hostile, saw up to 0.6 s.
      */
     maxEventLoopDelayMs: 3_000,
   },
