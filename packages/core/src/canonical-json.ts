@@ -3,9 +3,10 @@ export interface CanonicalJsonOptions {
   /**
    * The most values (objects, arrays and primitives) to write, counting an object as often as it is reached:
    * one object shared at every level of a 22-deep structure is reached four million times. Default 100_000.
-   * An object reached again counts all its values at once, before anything of it is written again, and its
-   * JSON is reused from its second occurrence on: a value reusing one object at every level is refused after
-   * work proportional to its distinct objects and to its JSON up to this limit, not to the limit times its paths.
+   * When an object is first reached again, the whole value is sized over its distinct objects (each counted
+   * as often as it is reached) and refused at once past this limit; within it, a shared object counts all its
+   * values at once and its JSON is reused from its second occurrence on. So a value reusing one object at every
+   * level costs work on its distinct objects, not on its paths.
    */
   maxNodes?: number;
   /** The deepest nesting to follow. Default 1_000. */
@@ -33,6 +34,8 @@ interface Walk {
   deepest: number;
   /** True while a shared object is written a second time. */
   rewriting: boolean;
+  /** The value given, sized over its distinct objects (`countNodes`) once an object is met again; then unset. */
+  root: unknown;
   /** The keys and indexes leading to the current value; joined into a path only for an error message. */
   readonly steps: (string | number)[];
   readonly maxNodes: number;
@@ -53,6 +56,7 @@ export function canonicalJson(value: unknown, options: CanonicalJsonOptions = {}
     depth: 0,
     deepest: 0,
     rewriting: false,
+    root: value,
     steps: [],
     maxNodes,
     maxDepth,
@@ -113,6 +117,13 @@ function serialize(value: unknown, walk: Walk): string | undefined {
       `canonicalJson: cyclic structure at ${pathOf(walk)}; the value refers back to one of its parents`,
     );
   }
+  if (walk.root !== undefined) {
+    // The first object met again: the whole value is sized over its distinct objects, so one that reuses a
+    // sub-object at every level is refused before the JSON of any level is written.
+    const total = countNodes(walk.root, walk.maxDepth);
+    walk.root = undefined;
+    if (total !== undefined && total > walk.maxNodes) throw tooManyNodes(walk);
+  }
   // Reached again (shared, not a cycle). All its values count again, at once, so a value that reuses one object
   // at every level is refused before its JSON is written past the limit.
   walk.nodes += written.nodes - 1;
@@ -133,6 +144,46 @@ function serialize(value: unknown, walk: Walk): string | undefined {
   } finally {
     walk.rewriting = rewriting;
     walk.nodes = counted;
+  }
+}
+
+/**
+ * The values `serialize` would count in `root` at least (a `toJSON` object as one), each shared object sized once
+ * over its distinct members; `undefined` for a cycle or nesting deeper than `maxDepth`, left to `serialize`.
+ */
+function countNodes(root: unknown, maxDepth: number): number | undefined {
+  const sizes = new Map<object, number | null>();
+  const size = (value: unknown, depth: number): number | undefined => {
+    if (value === null || typeof value !== 'object') return 1;
+    const object = value as Record<string, unknown>;
+    if (typeof object.toJSON === 'function') return 1;
+    if (depth >= maxDepth) return undefined;
+    const known = sizes.get(object);
+    if (known === null) return undefined;
+    if (known !== undefined) return known;
+    sizes.set(object, null);
+    let total = 1;
+    if (Array.isArray(object)) {
+      for (let index = 0; index < object.length; index++) {
+        const item = size(object[index], depth + 1);
+        if (item === undefined) return undefined;
+        total += item;
+      }
+    } else {
+      for (const key of Object.keys(object)) {
+        const member = size(object[key], depth + 1);
+        if (member === undefined) return undefined;
+        total += member;
+      }
+    }
+    sizes.set(object, total);
+    return total;
+  };
+  try {
+    return size(root, 0);
+  } catch {
+    // Nested beyond the stack (with a large maxDepth), or a throwing getter: serialize meets it too.
+    return undefined;
   }
 }
 
