@@ -82,6 +82,39 @@ function streamReplay(hook, holdBack, text, deltaSize) {
   };
 }
 
+/**
+ * The hook's calls of the same stream alone: the chunks and released texts the replay would hand it, prepared
+ * beforehand (slices of the flat text), so nothing but the calls is timed and no replay needs subtracting. A
+ * second view of the per-delta cost, steadier on a loaded machine than the difference of two replays.
+ */
+function callsAlone(hook, holdBack, text, deltaSize) {
+  const component = componentId('security-bench-writer', 'agent');
+  const calls = [];
+  let start = 0;
+  for (let end = Math.min(deltaSize, text.length); ; end = Math.min(end + deltaSize, text.length)) {
+    // `appended`: the characters past the end the previous call saw (the last delta).
+    const appended = end - (calls.length === 0 ? 0 : calls[calls.length - 1].end);
+    calls.push({ released: text.slice(0, start), pending: text.slice(start, end), appended, end });
+    // As the replay releases: all but the hold-back (plain ASCII text, no surrogate pair to keep whole).
+    start = Math.max(start, end - holdBack);
+    if (end === text.length) break;
+  }
+  const lastReleased = text.slice(0, start);
+  const lastPending = text.slice(start);
+  return () => {
+    const context = new HookContext({ hookPoint: 'AgentStreamChunk', componentId: component, data: {} });
+    const data = context.data;
+    for (const call of calls) {
+      data.chunk = { text: call.pending, final: false, appended: call.appended };
+      data.output = { text: call.released };
+      if (hook.execute(context).type !== 'continue') throw new Error('the benign stream was stopped');
+    }
+    data.chunk = { text: lastPending, final: true, appended: 0 };
+    data.output = { text: lastReleased };
+    if (hook.execute(context).type !== 'continue') throw new Error('the benign stream was stopped');
+  };
+}
+
 /** Total scan time of a guarded stream, in deltas of each size, against one scan of the whole text. */
 async function streamScan(benignLarge, profile) {
   const hook = new SecurityValidationHook(SecurityConfig.strict());
@@ -98,24 +131,37 @@ async function streamScan(benignLarge, profile) {
     sides.push(
       { label: `stream, ${size}-character deltas`, fn: streamReplay(hook, holdBack, benignLarge, size) },
       { label: `replay alone, ${size}`, fn: streamReplay(noop, holdBack, benignLarge, size) },
+      { label: `calls alone, ${size}`, fn: callsAlone(hook, holdBack, benignLarge, size) },
+      { label: `no-op calls, ${size}`, fn: callsAlone(noop, holdBack, benignLarge, size) },
     );
   }
   const [single, ...streams] = await interleave(sides, profile, { batch: false });
   const rows = [];
   const ratios = [];
-  for (let index = 0; index < streams.length; index += 2) {
+  for (let index = 0; index < streams.length; index += 4) {
     const guarded = streams[index];
     const replay = streams[index + 1];
+    const calls = streams[index + 2].rounds.map((value, round) => value - streams[index + 3].rounds[round]);
+    const callRatios = calls.map((value, round) => value / single.rounds[round]);
+    const callRatio = {
+      ratio: median(callRatios),
+      low: Math.min(...callRatios),
+      high: Math.max(...callRatios),
+    };
+    const size = STREAM_DELTAS[index / 4];
+    const deltas = Math.ceil(benignLarge.length / size);
     const inHook = guarded.rounds.map((value, round) => value - replay.rounds[round]);
     const perRound = inHook.map((value, round) => value / single.rounds[round]);
     const ratio = { ratio: median(perRound), low: Math.min(...perRound), high: Math.max(...perRound) };
-    ratios.push({ size: STREAM_DELTAS[index / 2], ...ratio });
+    ratios.push({ size, ...ratio });
     rows.push([
-      `${STREAM_DELTAS[index / 2]}`,
+      `${size}`,
       formatTime(single.ns),
       formatTime(median(inHook)),
       formatTime(replay.ns),
       formatRatio(ratio),
+      formatRatio(callRatio),
+      formatTime(median(calls) / deltas),
     ]);
   }
   const worst = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
@@ -124,8 +170,18 @@ async function streamScan(benignLarge, profile) {
       caption:
         `A guarded 100 KB stream: the time spent in the hook over the whole stream (strict defaults, hold-back ` +
         `${holdBack}, output detectors) — the replay of the AgentStreamChunk phase with the hook minus the same ` +
-        'replay around a no-op hook, round by round — against one scan of the same text at AfterAgentExecution.',
-      columns: ['deltas of', 'one scan', 'in the hook over the stream', 'replay alone', 'stream ÷ one scan'],
+        'replay around a no-op hook, round by round — against one scan of the same text at AfterAgentExecution. ' +
+        'Calls alone: the same calls from prepared chunks, minus the same calls of a no-op hook (the last column ' +
+        'per delta, scans included).',
+      columns: [
+        'deltas of',
+        'one scan',
+        'in the hook over the stream',
+        'replay alone',
+        'stream ÷ one scan',
+        'calls alone ÷ one scan',
+        'calls alone per delta',
+      ],
       rows,
     },
     goal: {
