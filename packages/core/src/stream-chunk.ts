@@ -1,6 +1,7 @@
 /**
  * `data.chunk` at `AgentStreamChunk` (DESIGN §9): the text not yet released to the reader, as the stream phase
- * hands it to the hooks (a hook earlier in the order may have patched it since).
+ * hands it to the hooks. The stream phase's chunk is frozen: a hook changes the text by answering
+ * `modified({ chunk: { text } })`, which gives the hooks after it a new chunk object that is not frozen.
  */
 export interface AgentStreamChunkData {
   /** The pending text: not yet released. */
@@ -12,9 +13,9 @@ export interface AgentStreamChunkData {
    * them are the pending text the hooks answered with then, less what has been released since (`data.output`
    * grew by that much). Equals `text.length` at the first judgment and after a hook's answer replaced the
    * pending text, so a hook that keeps positions between judgments can tell, without comparing text, that
-   * nothing it saw was rewritten. Describes the text as the stream phase handed it to the hooks: after a hook
-   * earlier in the order patched `chunk.text` in the same judgment, the merged chunk still carries it, so check
-   * the length too (`data.output.text.length + text.length` grows by exactly `appended`).
+   * nothing it saw was rewritten. Describes the stream phase's own (frozen) chunk only: after a hook earlier in
+   * the order answered `modified` in the same judgment, the merged chunk still carries the old figure, so trust
+   * it only when `Object.isFrozen(chunk)` (a same-length rewrite would otherwise go unnoticed).
    */
   appended: number;
 }

@@ -251,7 +251,8 @@ export class SecurityValidationHook implements Hook {
       context.state.get(this.#streamStateKey) as StreamScanState | undefined,
       released.length,
       pending,
-      chunk.appended,
+      // Only the stream phase's own chunk is frozen; a chunk an earlier hook rewrote carries a stale figure.
+      Object.isFrozen(chunk) ? chunk.appended : undefined,
     );
     const plan = planStreamScan({
       released: released.length,

@@ -140,4 +140,39 @@ describe('streamed responses at AgentStreamChunk', () => {
       }
     },
   );
+
+  it('an earlier hook that rewrites scanned text to the same length makes the scan read it again', async () => {
+    // The placeholder sits where the first window (at 513 characters) has scanned it, and stays pending (the
+    // hold-back is 512) while the earlier hook swaps in the secret: the lengths the stream reports still agree.
+    const placeholder = 'Q'.repeat(secret.length);
+    const text = `${'word '.repeat(19)}key ${placeholder} ${'more '.repeat(200)}`;
+    for (const size of [1, 3]) {
+      const registry = new HookRegistry();
+      await registry.register(HookPoint.AgentStreamChunk, new SecurityValidationHook(Presets.strict()));
+      await registry.register(
+        HookPoint.AgentStreamChunk,
+        {
+          id: 'swap',
+          execute: (context) => {
+            const chunk = context.data.chunk as { text: string };
+            const released = (context.data.output as { text: string }).text;
+            if (released.length + chunk.text.length < 520 || !chunk.text.includes(placeholder))
+              return HookResult.continue();
+            return HookResult.modified({ chunk: { text: chunk.text.replace(placeholder, secret) } });
+          },
+        },
+        Priority.Highest * 2,
+      );
+      const agent = createAgent({
+        name: 'writer',
+        registry,
+        async *stream() {
+          for (let index = 0; index < text.length; index += size) yield text.slice(index, index + size);
+        },
+      });
+      const { released, error } = await read(agent.stream({ text: 'key?' }).textStream);
+      expect(HookCancelledError.isInstance(error), `deltas of ${size}`).toBe(true);
+      expect(released, `deltas of ${size}`).not.toContain('ghp_');
+    }
+  });
 });

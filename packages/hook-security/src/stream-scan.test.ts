@@ -3,7 +3,7 @@ import { planStreamScan, resumeStreamScan, type StreamScanState } from './stream
 
 /** The hook scanned up to position 100 of 'a'.repeat(100) + tail, answered with the pending text ending at 130. */
 function state(): StreamScanState {
-  return { scannedTo: 100, tail: 'abcdefghijklmnopqrstuvwxyz0123', end: 130 };
+  return { scannedTo: 100, seen: `${'a'.repeat(100)}abcdefghijklmnopqrstuvwxyz0123`, seenFrom: 0, end: 130 };
 }
 const before = 'a'.repeat(90); // pending text from position 10 (10 characters released since)
 const tail = 'abcdefghijklmnopqrstuvwxyz0123';
@@ -22,7 +22,7 @@ describe('resuming the scan of a stream', () => {
     const rewritten = state();
     const pending = `${before}${tail.replaceAll('a', 'A')}XY`;
     expect(resumeStreamScan(rewritten, 10, pending, pending.length)).toBe(10);
-    expect(rewritten).toEqual({ scannedTo: 10, tail: pending, end: 132 });
+    expect(rewritten).toEqual({ scannedTo: 10, seen: pending, seenFrom: 10, end: 132 });
     // The next delta: the stream vouches again, from the new start.
     expect(resumeStreamScan(rewritten, 10, `${pending}Z`, 1)).toBe(10);
   });
@@ -33,9 +33,16 @@ describe('resuming the scan of a stream', () => {
     expect(resumeStreamScan(remembered, 10, `${before.slice(5)}${tail}XY`, 2)).toBe(10);
   });
 
-  it('compares the text when the stream says nothing (an older executor)', () => {
+  it('compares the text when the stream says nothing (an older executor, or a chunk an earlier hook rewrote)', () => {
     expect(resumeStreamScan(state(), 10, `${before}${tail}XY`, undefined)).toBe(100);
     expect(resumeStreamScan(state(), 10, `${before}${tail.slice(1)}!XY`, undefined)).toBe(10);
+  });
+
+  it('starts over at a same-length rewrite of pending text it had already scanned (before scannedTo)', () => {
+    expect(resumeStreamScan(state(), 10, `b${before.slice(1)}${tail}XY`, undefined)).toBe(10);
+    expect(
+      resumeStreamScan(state(), 10, `${before.slice(0, 50)}SECRET${before.slice(56)}${tail}XY`, 122),
+    ).toBe(10);
   });
 });
 

@@ -38,32 +38,35 @@ export function planStreamScan(options: {
 
 /**
  * Where the next window of a stream starts, remembered between judgments: `scannedTo` (a position in the whole
- * response), the text from there to the end of the pending text as this hook last scanned it (`tail`, masks
- * applied), and where the pending text ended when this hook last answered (`end`).
+ * response), the pending text as this hook last scanned it (`seen`, masks applied, starting at `seenFrom` in the
+ * whole response), and where the pending text ended when this hook last answered (`end`).
  */
 export interface StreamScanState {
   scannedTo: number;
-  tail: string;
+  seen: string;
+  seenFrom: number;
   end: number;
 }
 
 /**
- * `text.startsWith(part, offset)`, several times faster on Node 20 for the pending text of a stream, which is
- * judged once per delta: a slice and one string comparison instead of a character-by-character walk.
+ * Whether the pending text still starts with what this hook scanned of it: every character of `seen` not yet
+ * released, unchanged. A slice and one string comparison, several times faster on Node 20 than `startsWith`.
  */
-function holdsAt(text: string, part: string, offset: number): boolean {
-  if (part.length === 0) return true;
-  const end = offset + part.length;
-  return end <= text.length && text.slice(offset, end) === part;
+function stillPending(state: StreamScanState, released: number, pending: string): boolean {
+  const from = released - state.seenFrom;
+  if (from < 0 || from > state.seen.length) return false;
+  const length = state.seen.length - from;
+  return length === 0 || (length <= pending.length && pending.slice(0, length) === state.seen.slice(from));
 }
 
 /**
- * `scannedTo` for this judgment (`state` is updated in place). When the stream says that only `appended`
+ * `scannedTo` for this judgment (`state` is updated in place). When the stream phase's own (frozen) chunk says
+ * that only `appended`
  * characters were added at the end since the hook last answered (`data.chunk.appended`, see `@llmspell/core`'s
  * `AgentStreamChunkData`) and the pending text ends where that puts it, the text is as the hook left it: two
- * integer comparisons per delta. Otherwise the text from `scannedTo` on is compared with what the hook scanned;
- * when it is no longer that (another hook at the point rewrote it), the window starts at the first pending
- * character instead: positions past a rewrite mean nothing, and skipping text would release it unscanned.
+ * integer comparisons per delta. Otherwise the pending text is compared with what the hook scanned of it;
+ * when it is no longer that (another hook at the point rewrote it, anywhere), the window starts at the first
+ * pending character instead: positions past a rewrite mean nothing, and skipping text would release it unscanned.
  */
 export function resumeStreamScan(
   state: StreamScanState | undefined,
@@ -78,11 +81,12 @@ export function resumeStreamScan(
   // `appended` equal to the whole pending text means it was replaced (or all of it is new): compare below.
   if (typeof appended === 'number' && appended < pending.length && end === previousEnd + appended)
     return state.scannedTo;
-  const offset = state.scannedTo - released;
-  if (offset < 0 || !holdsAt(pending, state.tail, offset)) {
-    // Rewritten: nothing pending was scanned as it now reads. Remembered, so the next delta takes the fast path.
+  if (state.scannedTo < released || !stillPending(state, released, pending)) {
+    // Rewritten (before `scannedTo` too): nothing pending was scanned as it now reads. Remembered, so the next
+    // delta takes the fast path.
     state.scannedTo = released;
-    state.tail = pending;
+    state.seen = pending;
+    state.seenFrom = released;
     return released;
   }
   return state.scannedTo;
@@ -106,7 +110,7 @@ export function endStreamScan(options: {
 }): StreamScanState {
   const { released, judged, final, overlapChars, maxOverlapChars } = options;
   const end = released + judged.length;
-  if (final) return { scannedTo: end, tail: '', end };
+  if (final) return { scannedTo: end, seen: '', seenFrom: end, end };
   const tail = judged.slice(Math.max(0, judged.length - maxOverlapChars));
   let overlap = Math.min(overlapChars, tail.length);
   if (tail.length > overlapChars) {
@@ -118,5 +122,5 @@ export function endStreamScan(options: {
       overlap = Math.max(overlap, overlapChars);
     }
   }
-  return { scannedTo: end - overlap, tail: judged.slice(judged.length - overlap), end };
+  return { scannedTo: end - overlap, seen: judged, seenFrom: released, end };
 }

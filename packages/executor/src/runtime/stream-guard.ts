@@ -31,9 +31,10 @@ function chunkText(chunk: unknown): string | undefined {
 
 /**
  * The AgentStreamChunk phase of one streaming call: text arrives delta by delta, the hooks at the point judge the
- * text not yet released (`data.chunk = { text, final, appended }`, with `data.output = { text }` released so
- * far; `appended` counts the characters at the end of `text` new since the previous judgment), and what they pass is released to the sink — all but the last `streamHoldBackChars` characters (the largest
- * among the hooks), which wait to be judged again together with what follows. A `modified` chunk text replaces
+ * text not yet released (`data.chunk`, a frozen `{ text, final, appended }`, with `data.output = { text }`
+ * released so far; `appended` counts the characters at the end of `text` new since the previous judgment), and
+ * what they pass is released to the sink — all but the last `streamHoldBackChars` characters (the largest among
+ * the hooks), which wait to be judged again together with what follows. A `modified` chunk text replaces
  * the pending text; `cancel` throws `HookCancelledError`. With no hooks at the point, text passes straight
  * through. A surrogate pair is never split across releases.
  */
@@ -110,9 +111,11 @@ export class StreamGuard<Marker> {
       this.#release(pending.length);
       return;
     }
-    // Fresh objects per judgment: one a hook kept from an earlier judgment cannot reach this one.
+    // Fresh objects per judgment: one a hook kept from an earlier judgment cannot reach this one. Frozen, so a
+    // hook changes it only by answering `modified`, which hands later hooks a new, unfrozen chunk: `appended`
+    // describes this one only.
     const data = this.context.data;
-    const chunk: AgentStreamChunkData = { text: pending, final, appended };
+    const chunk: AgentStreamChunkData = Object.freeze({ text: pending, final, appended });
     data.chunk = chunk;
     data.output = { text: this.released };
     const outcome = this.executor.dispatch(AgentStreamChunk, this.context);
