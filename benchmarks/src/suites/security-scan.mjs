@@ -45,8 +45,9 @@ const adversarial = {
 };
 
 /**
- * Replays what the AgentStreamChunk phase does (pending text built delta by delta, `data.chunk = { text, final,
- * appended }`, release all but the declared hold-back, as `@llmspell/executor`'s stream guard does) around
+ * Replays what the AgentStreamChunk phase does (pending text built delta by delta, a frozen
+ * `data.chunk = { text, final, appended }`, release all but the declared hold-back, as `@llmspell/executor`'s
+ * stream guard does) around
  * `execute` of `hook`, `text` arriving in deltas of `deltaSize` characters; returns a function that streams it
  * once. With a no-op hook of the same hold-back the replay's own work is measured, to be subtracted.
  */
@@ -58,7 +59,7 @@ function streamReplay(hook, holdBack, text, deltaSize) {
     let pending = '';
     let appended = 0;
     const judge = (final) => {
-      context.data.chunk = { text: pending, final, appended };
+      context.data.chunk = Object.freeze({ text: pending, final, appended });
       appended = 0;
       context.data.output = { text: released };
       if (hook.execute(context).type !== 'continue') throw new Error('the benign stream was stopped');
@@ -105,7 +106,7 @@ function callsAlone(hook, holdBack, text, deltaSize) {
     const context = new HookContext({ hookPoint: 'AgentStreamChunk', componentId: component, data: {} });
     const data = context.data;
     for (const call of calls) {
-      data.chunk = { text: call.pending, final: false, appended: call.appended };
+      data.chunk = Object.freeze({ text: call.pending, final: false, appended: call.appended });
       data.output = { text: call.released };
       if (hook.execute(context).type !== 'continue') throw new Error('the benign stream was stopped');
     }
