@@ -2,16 +2,12 @@
 // totals) makes a fixed number of calls while the orchestrator kills and pauses Redis. It reports every call as one
 // JSON line on stdout, then releases everything it opened and exits by itself (no process.exit).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { EventBus, HookCancelledError, HookPoint, InMemoryMetrics, isBeforePoint } from '@llmspell/core';
+import { EventBus, HookCancelledError, InMemoryMetrics, isBeforePoint } from '@llmspell/core';
 import { createAgent, HookExecutor } from '@llmspell/executor';
-import { CostTrackingHook, RedisCostStore } from '@llmspell/hook-cost';
-import { RateLimitingHook } from '@llmspell/hook-rate-limit';
-import { RedisCachingHook } from '@llmspell/hook-redis-cache';
 import { HookRegistry } from '@llmspell/registry';
-import { Cluster } from 'ioredis';
 import { injectionPrompts, repeatedPrompts, uniquePromptTemplates } from './prompts.mjs';
-import { createSecurityHook } from './security-hook.mjs';
 import { settings } from './settings.mjs';
+import { createSoakHooks, soakRegistrations } from './soak-hooks.mjs';
 
 const worker = Number(process.env.CHAOS_WORKER ?? '0');
 const redisUrl = process.env.CHAOS_REDIS_URL;
@@ -101,54 +97,16 @@ events.subscribe('*', (event) => {
 });
 const metrics = new InMemoryMetrics();
 
-// On a Cluster: one client of this process, shared by the three Redis pieces (each borrows it; the cost store
-// writes over a duplicate of it, as confirmReplicas makes it do). Standalone: each piece opens its own from the URL.
-const cluster = clusterNodes
-  ? new Cluster(JSON.parse(clusterNodes), { enableOfflineQueue: false })
-  : undefined;
-const connection = cluster ?? redisUrl;
-
-const security = createSecurityHook();
-const cache = await RedisCachingHook.create(connection, {
-  commandTimeoutMs: settings.cache.commandTimeoutMs,
-  ttlMs: settings.cache.ttlMs,
-  keyPrefix: `chaos:${runId}:cache:`,
-});
-const rateLimiter = new RateLimitingHook({
-  requestsPerWindow: settings.rateLimit.requestsPerWindow,
-  windowMs: settings.rateLimit.windowMs,
-  byUser: true,
-  redis: connection,
-  storeTimeoutMs: settings.rateLimit.storeTimeoutMs,
-  keyPrefix: `chaos:${runId}:ratelimit:`,
-});
-const costStore = new RedisCostStore(connection, {
-  keyPrefix: `chaos:${runId}:cost:`,
-  commandTimeoutMs: settings.cost.commandTimeoutMs,
-  // On a Cluster a failover must not lose a record: each one counts once its master's replica has it.
-  ...(cluster ? { confirmReplicas: settings.cluster.confirmReplicas } : {}),
-});
-const costs = new CostTrackingHook({
-  store: costStore,
-  modelRates: {
-    [settings.cost.model]: { inputPer1k: settings.cost.inputPer1k, outputPer1k: settings.cost.outputPer1k },
-  },
-  logger: { debug() {}, info() {}, warn() {}, error() {} },
+const { cluster, security, cache, rateLimiter, costStore, costs } = await createSoakHooks({
+  redisUrl,
+  clusterNodes,
+  runId,
+  costKeyPrefix: `chaos:${runId}:cost:`,
 });
 
 const registry = new HookRegistry();
 const observedRateLimiter = observeRateLimit(rateLimiter);
-const registrations = [
-  [HookPoint.BeforeAgentExecution, security],
-  [HookPoint.BeforeAgentExecution, observedRateLimiter],
-  [HookPoint.AfterAgentExecution, observedRateLimiter],
-  [HookPoint.AgentError, observedRateLimiter],
-  [HookPoint.BeforeAgentExecution, cache],
-  [HookPoint.AfterAgentExecution, cache],
-  [HookPoint.AgentError, cache],
-  [HookPoint.AfterAgentExecution, costs],
-  [HookPoint.AgentError, costs],
-];
+const registrations = soakRegistrations({ security, rateLimiter: observedRateLimiter, cache, costs });
 await registry.registerMultiple(registrations);
 
 const executor = new HookExecutor(registry, { events, metrics, ...settings.executor });

@@ -7,13 +7,9 @@
 // Reports aggregates (not every call: the heap is measured) as one JSON line, then exits by itself.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { EventBus, HookCancelledError, HookPoint, InMemoryMetrics } from '@llmspell/core';
+import { EventBus, HookCancelledError, InMemoryMetrics } from '@llmspell/core';
 import { createAgent, HookExecutor } from '@llmspell/executor';
-import { CostTrackingHook, RedisCostStore } from '@llmspell/hook-cost';
-import { RateLimitingHook } from '@llmspell/hook-rate-limit';
-import { RedisCachingHook } from '@llmspell/hook-redis-cache';
 import { HookRegistry } from '@llmspell/registry';
-import { Cluster } from 'ioredis';
 import {
   hostileMaxCosts,
   hugeId,
@@ -25,8 +21,8 @@ import {
   sharedReference,
 } from './hostile-inputs.mjs';
 import { repeatedPrompts, uniquePromptTemplates } from './prompts.mjs';
-import { createSecurityHook } from './security-hook.mjs';
 import { settings } from './settings.mjs';
+import { createSoakHooks, soakRegistrations } from './soak-hooks.mjs';
 
 const { hostile } = settings;
 const redisUrl = process.env.CHAOS_REDIS_URL;
@@ -75,57 +71,20 @@ events.subscribe('*', (event) => {
   eventCounts[event.type] = (eventCounts[event.type] ?? 0) + 1;
 });
 const metrics = new InMemoryMetrics();
-const cluster = clusterNodes
-  ? new Cluster(JSON.parse(clusterNodes), { enableOfflineQueue: false })
-  : undefined;
-const connection = cluster ?? redisUrl;
-
-const security = createSecurityHook();
 // The same cache and rate-limit keys as the normal workers: their cache scope and limiter keys keep callers apart.
-const cache = await RedisCachingHook.create(connection, {
-  commandTimeoutMs: settings.cache.commandTimeoutMs,
-  ttlMs: settings.cache.ttlMs,
-  keyPrefix: `chaos:${runId}:cache:`,
-});
-const rateLimiter = new RateLimitingHook({
-  requestsPerWindow: settings.rateLimit.requestsPerWindow,
-  windowMs: settings.rateLimit.windowMs,
-  byUser: true,
-  redis: connection,
-  storeTimeoutMs: settings.rateLimit.storeTimeoutMs,
-  keyPrefix: `chaos:${runId}:ratelimit:`,
-});
-// Cost totals of its own (the normal workers' totals are checked exactly), with a small budget per user. A
-// budget check the store cannot answer refuses the call ('deny'): with the default 'allow' an outage admits calls
+// Cost totals of its own (the normal workers' totals are checked exactly), with a small budget per user. A budget
+// check the store cannot answer refuses the call ('deny'): with the default 'allow' an outage admits calls
 // unchecked, by design, and the overshoot bound would not hold.
-const costStore = new RedisCostStore(connection, {
-  keyPrefix: `chaos:${runId}:hostile-cost:`,
-  commandTimeoutMs: settings.cost.commandTimeoutMs,
-  ...(cluster ? { confirmReplicas: settings.cluster.confirmReplicas } : {}),
-});
-const costs = new CostTrackingHook({
-  store: costStore,
-  modelRates: {
-    [settings.cost.model]: { inputPer1k: settings.cost.inputPer1k, outputPer1k: settings.cost.outputPer1k },
-  },
-  budgets: { perUserUsd: hostile.perUserBudgetUsd },
-  onStoreError: 'deny',
-  logger: { debug() {}, info() {}, warn() {}, error() {} },
+const { cluster, security, cache, rateLimiter, costStore, costs } = await createSoakHooks({
+  redisUrl,
+  clusterNodes,
+  runId,
+  costKeyPrefix: `chaos:${runId}:hostile-cost:`,
+  cost: { budgets: { perUserUsd: hostile.perUserBudgetUsd }, onStoreError: 'deny' },
 });
 
 const registry = new HookRegistry();
-const registrations = [
-  [HookPoint.BeforeAgentExecution, security],
-  [HookPoint.BeforeAgentExecution, rateLimiter],
-  [HookPoint.AfterAgentExecution, rateLimiter],
-  [HookPoint.AgentError, rateLimiter],
-  [HookPoint.BeforeAgentExecution, cache],
-  [HookPoint.AfterAgentExecution, cache],
-  [HookPoint.AgentError, cache],
-  [HookPoint.BeforeAgentExecution, costs],
-  [HookPoint.AfterAgentExecution, costs],
-  [HookPoint.AgentError, costs],
-];
+const registrations = soakRegistrations({ security, rateLimiter, cache, costs }, { costBefore: true });
 await registry.registerMultiple(registrations);
 const executor = new HookExecutor(registry, { events, metrics, ...settings.executor });
 
