@@ -85,6 +85,14 @@ describe('RedisConnection on a Redis Cluster (3 masters, 3 replicas)', () => {
     try {
       expect(await confirmed.waitUntilReady(10_000)).toBe(true);
       expect(await plain.write('add', ADD, [plainKey], [1])).toBe(1);
+      // A replica of a cluster just started may still be in its first sync: wait for its link before confirming.
+      for (const replica of (await cluster.shardOf(confirmedKey)).replicas) {
+        for (let attempt = 0; attempt < 100; attempt++) {
+          const info = String(await redisCli(replica.port, ['INFO', 'replication']));
+          if (info.includes('master_link_status:up')) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
       expect(await confirmed.write('add', ADD, [confirmedKey], [1])).toBe(1);
       const { master, replicas } = await cluster.shardOf(plainKey);
       const [replica] = replicas;
