@@ -2,7 +2,7 @@
 // "N passed, N failed, N skipped". A package whose tests did not report (a crash, a missing runner)
 // counts as failed. Exits non-zero when anything failed.
 // With --matrix the whole suite runs once on the Node on PATH and once on each Node of MATRIX_NODE_VERSIONS,
-// and the last line totals every run.
+// and the last line totals every run. The failed tests are listed, one per line, just above the totals.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -26,6 +26,7 @@ const workspaces = [
 });
 
 const resultFile = (directory) => join(directory, '.test-results.json');
+const firstLine = (message) => (message ?? '').trim().split('\n')[0].slice(0, 300);
 
 /** Runs the suite with `node` first on PATH (the current one when `bin` is undefined) and counts its results. */
 function runSuite(bin, extra) {
@@ -45,7 +46,7 @@ function runSuite(bin, extra) {
       env,
     },
   );
-  const totals = { version, passed: 0, failed: 0, skipped: 0, ok: turbo.status === 0 };
+  const totals = { version, passed: 0, failed: 0, skipped: 0, ok: turbo.status === 0, failures: [] };
   const missing = [];
   for (const directory of workspaces) {
     const file = resultFile(directory);
@@ -57,6 +58,17 @@ function runSuite(bin, extra) {
     const report = JSON.parse(readFileSync(file, 'utf8'));
     totals.passed += report.numPassedTests;
     totals.failed += report.numFailedTests;
+    for (const suite of report.testResults) {
+      const file = suite.name.startsWith(root) ? suite.name.slice(root.length) : suite.name;
+      if (suite.status === 'failed' && suite.assertionResults.length === 0) {
+        totals.failures.push(`${file}: ${firstLine(suite.message)}`);
+      }
+      for (const test of suite.assertionResults) {
+        if (test.status === 'failed') {
+          totals.failures.push(`${file} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+        }
+      }
+    }
     totals.skipped += report.numPendingTests + report.numTodoTests;
     // A suite that failed to load has no failed tests but is still a failure.
     totals.failed += report.testResults.filter(
@@ -74,6 +86,10 @@ const bins = [undefined, ...(matrix ? MATRIX_NODE_VERSIONS.map(nodeBinFolder) : 
 const runs = bins.map((bin) => runSuite(bin, extra));
 
 const line = ({ passed, failed, skipped }) => `${passed} passed, ${failed} failed, ${skipped} skipped`;
+// The failed tests are listed just above the totals, so that the tail of a CI log names them.
+for (const run of runs) {
+  for (const failure of run.failures) console.log(`  failed on Node ${run.version}: ${failure}`);
+}
 if (runs.length > 1) for (const run of runs) console.log(`  on Node ${run.version} - ${line(run)}`);
 const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
 const total = { passed: sum('passed'), failed: sum('failed'), skipped: sum('skipped') };
