@@ -39,31 +39,6 @@ export interface StartRedisClusterOptions {
   startTimeoutMs?: number;
 }
 
-/** A free port whose cluster bus port (port + 10000) is free too. */
-async function clusterPort(taken: Set<number>): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 25_000);
-    if (taken.has(port) || taken.has(port + 10_000)) continue;
-    const probe = await freePortIfFree(port);
-    const bus = await freePortIfFree(port + 10_000);
-    if (probe && bus) {
-      taken.add(port);
-      taken.add(port + 10_000);
-      return port;
-    }
-  }
-  return freePort();
-}
-
-async function freePortIfFree(port: number): Promise<boolean> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 /** One line of `CLUSTER NODES`. */
 interface ClusterNodeLine {
   id: string;
@@ -122,7 +97,13 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
     const taken = new Set<number>();
     const count = masters * (1 + replicasPerMaster);
     const ports: number[] = [];
-    for (let index = 0; index < count; index++) ports.push(await clusterPort(taken));
+    while (ports.length < count) {
+      // A node's cluster bus listens on its port + 10000.
+      const port = await freePort({ span: 10_000 });
+      if (taken.has(port) || taken.has(port + 10_000) || taken.has(port - 10_000)) continue;
+      taken.add(port);
+      ports.push(port);
+    }
     // In parallel, and in creation order in `nodes` (masters first): each start is mostly waiting for a PING.
     const starting = ports.map((port) =>
       startRedisServer({

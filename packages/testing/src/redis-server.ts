@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 
 /** A Redis server for tests: one this process started (and may stop, kill, pause), or the one `REDIS_URL` names. */
@@ -44,8 +45,46 @@ export interface StartRedisServerOptions {
   port?: number;
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-export async function freePort(): Promise<number> {
+/**
+ * The range the kernel takes the local ports of outgoing connections from (Linux's `ip_local_port_range`;
+ * its default elsewhere). A server port inside it can be taken by any client socket opened between the probe
+ * and the server's bind, and a test opens many.
+ */
+function ephemeralPorts(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    if (Number(low) > 0 && Number(high) >= Number(low)) return { low: Number(low), high: Number(high) };
+  } catch {
+    // Not Linux: its default below.
+  }
+  return { low: 32_768, high: 60_999 };
+}
+
+/** The lowest port `freePort` picks from: above the well-known and most registered services' ports. */
+const LOWEST_TEST_PORT = 10_000;
+
+/** True when nothing listens on `port` of 127.0.0.1 right now. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on right now, picked at random below the range of outgoing
+ * connections' local ports (see `ephemeralPorts`), so that no client socket takes it before a server binds it.
+ * `span` reserves that many ports above it too (a Redis Cluster node's bus listens on port + 10000).
+ */
+export async function freePort(options: { span?: number } = {}): Promise<number> {
+  const span = options.span ?? 0;
+  const highest = ephemeralPorts().low - 1 - span;
+  for (let attempt = 0; attempt < 100 && highest > LOWEST_TEST_PORT; attempt++) {
+    const port = LOWEST_TEST_PORT + Math.floor(Math.random() * (highest - LOWEST_TEST_PORT + 1));
+    if ((await portIsFree(port)) && (span === 0 || (await portIsFree(port + span)))) return port;
+  }
+  // No free port below the range (or no room there): one the kernel picks, free right now at least.
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -55,6 +94,9 @@ export async function freePort(): Promise<number> {
   await once(server, 'close');
   return port;
 }
+
+/** redis-server exited before it answered: most often another socket took its port first. */
+class ExitedBeforeReady extends Error {}
 
 function ping(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -79,7 +121,9 @@ async function waitUntilReady(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) {
-      throw new Error(`redis-server exited with code ${child.exitCode} before answering on port ${port}`);
+      throw new ExitedBeforeReady(
+        `redis-server exited with code ${child.exitCode} before answering on port ${port}`,
+      );
     }
     if (await ping(host, port)) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -134,11 +178,11 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     );
   }
   const host = '127.0.0.1';
-  const port = options.port ?? (await freePort());
+  let port = options.port ?? (await freePort());
   let child: ChildProcess | undefined;
   let paused = false;
 
-  const launch = async () => {
+  const launchOnce = async () => {
     child = spawn(
       binary,
       [
@@ -149,6 +193,19 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
       { stdio: 'ignore', ...(cwd === undefined ? {} : { cwd }) },
     );
     await waitUntilReady(host, port, startTimeoutMs, child);
+  };
+  // A port free when picked can be taken before redis-server binds it: a first start moves to another port
+  // (unless the caller chose it); a restart, which must keep its port, tries it again for a while.
+  const launch = async (first: boolean) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await launchOnce();
+      } catch (error) {
+        if (!(error instanceof ExitedBeforeReady) || attempt === 5) throw error;
+        if (first && options.port === undefined) port = await freePort();
+        else await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
   };
   const terminate = async (signal: NodeJS.Signals) => {
     const running = child;
@@ -163,7 +220,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     clearTimeout(timer);
   };
 
-  await launch();
+  await launch(true);
   return {
     url: `redis://${host}:${port}`,
     get pid() {
@@ -179,7 +236,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     kill: () => terminate('SIGKILL'),
     restart: async () => {
       await terminate('SIGKILL');
-      await launch();
+      await launch(false);
     },
     pause: () => {
       if (child?.kill('SIGSTOP')) paused = true;
