@@ -24,7 +24,8 @@ describe('parseDecimal', () => {
     for (const attack of ['1e99999999999', '1e999999999', '1e100000000', '1e31', '1e-31', '9'.repeat(40)]) {
       const started = performance.now();
       const parsed = parseDecimal(attack);
-      expect(performance.now() - started).toBeLessThan(50);
+      // Microseconds; computing the power would take minutes. The bound leaves room for a busy CI machine.
+      expect(performance.now() - started).toBeLessThan(1_000);
       expect(parsed.ok, attack).toBe(false);
     }
     expect(units('1e99999999999')).toMatch(/out of range/);

@@ -65,7 +65,9 @@ describe('CostTrackingHook against hostile callers', () => {
         reason: expect.stringMatching(/^Budget check refused/),
       });
     }
-    expect(performance.now() - started).toBeLessThan(200);
+    // ~10 ms here (the million-digit string is most of it); computing 10n ** 100000000n alone takes minutes.
+    // The bound leaves room for a busy CI machine.
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('never reserves more than the budget it is checked against, so one huge estimate cannot lock others out past it', async () => {
