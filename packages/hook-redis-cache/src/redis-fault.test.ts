@@ -9,7 +9,7 @@ import { RedisCachingHook } from './redis-caching-hook.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const commandTimeoutMs = 100;
 /** Scheduling slack on a busy 2-core machine; a hang would exceed it by far. */
-const marginMs = 200;
+const marginMs = 400;
 
 let server: RedisServerHandle;
 
