@@ -7,7 +7,8 @@ export interface ModelOutput {
   text: string;
   /**
    * Every content part, JSON-safe (file bytes as base64); present only when the model produced more than text
-   * (tool calls, reasoning, sources, files), so that a replay answers exactly what the model did.
+   * (tool calls, reasoning, sources, files), so that a replay answers exactly what the model did. Its text parts
+   * give way to `text` when the two differ: a hook that changes `text` alone changes what the call answers.
    */
   content?: ContentPart[];
 }
@@ -47,10 +48,27 @@ export function readOutput(value: unknown): ModelOutput | undefined {
   return content ? { text: textOf(content), content } : undefined;
 }
 
-/** The content parts to answer with: the recorded parts, or one text part. */
+/**
+ * The content parts to answer with: the recorded parts, or one text part. The answer's text is always
+ * `output.text`: when it differs from the recorded parts' text (a hook changed `text` and kept `content`, as a
+ * lenient security hook masking a secret does), the text parts give way to one part holding it, where the
+ * first one was; every other part stays as recorded.
+ */
 export function contentOf(output: ModelOutput): ContentPart[] {
-  if (output.content !== undefined) return output.content;
-  return output.text === '' ? [] : [{ type: 'text', text: output.text }];
+  const { content, text } = output;
+  if (content === undefined) return text === '' ? [] : [{ type: 'text', text }];
+  if (textOf(content) === text) return content;
+  const parts: ContentPart[] = [];
+  let placed = false;
+  for (const part of content) {
+    if (part.type !== 'text') parts.push(part);
+    else if (!placed) {
+      placed = true;
+      if (text !== '') parts.push({ ...part, text });
+    }
+  }
+  if (!placed && text !== '') parts.push({ type: 'text', text });
+  return parts;
 }
 
 /** Why a model answering `content` stopped: for tool calls, 'tool-calls'; otherwise `fallback`, or 'stop'. */

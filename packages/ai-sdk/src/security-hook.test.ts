@@ -13,7 +13,7 @@ import {
 } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it, vi } from 'vitest';
-import { aiMajor, echoModel, generated } from './__fixtures__/models.js';
+import { aiMajor, echoModel, generated, streamedParts, streamingModel } from './__fixtures__/models.js';
 import { hookedTool } from './hooked-tool.js';
 import { hooksMiddleware } from './hooks-middleware.js';
 
@@ -265,6 +265,78 @@ describe('every prompt message through hooksMiddleware', () => {
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(HookCancelledError);
     expect(calls).toHaveLength(1);
+  });
+
+  it('masks a secret in the answer and in the reasoning of a response that holds more than text (lenient)', async () => {
+    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+    const model = new MockLanguageModelV3({
+      doGenerate: async () => ({
+        ...generated(''),
+        content: [
+          { type: 'reasoning', text: `The key is ${token}` },
+          { type: 'text', text: `Here: ${token}` },
+        ],
+      }),
+    });
+    const lenient = await registryWith(
+      new SecurityValidationHook(SecurityConfig.lenient()),
+      HookPoint.AfterAgentExecution,
+    );
+    const masked = await generateText({
+      model: wrapLanguageModel({ model, middleware: hooksMiddleware({ registry: lenient }) }),
+      prompt: 'the key?',
+    });
+    expect(masked.text).toBe('Here: [api key]');
+    expect(masked.text).not.toContain(token);
+    expect(masked.reasoningText).toBe('The key is [api key]');
+    expect(masked.reasoningText).not.toContain(token);
+
+    const strict = await registryWith(
+      new SecurityValidationHook(SecurityConfig.strict()),
+      HookPoint.AfterAgentExecution,
+    );
+    model.doGenerate = async () => ({
+      ...generated(''),
+      content: [
+        { type: 'reasoning', text: `The key is ${token}` },
+        { type: 'text', text: 'I will not say.' },
+      ],
+    });
+    await expect(
+      generateText({
+        model: wrapLanguageModel({ model, middleware: hooksMiddleware({ registry: strict }) }),
+        prompt: 'the key?',
+      }),
+    ).rejects.toMatchObject({ reason: expect.stringContaining('/output/content/0/text') });
+  });
+
+  it('judges streamed reasoning when the stream ends: a secret in it ends the stream with the cancel (strict)', async () => {
+    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+    const [start, ...rest] = streamedParts(['Sunny.']);
+    const model = streamingModel([
+      start,
+      { type: 'reasoning-start', id: 'r1' },
+      { type: 'reasoning-delta', id: 'r1', delta: `The key is ${token}` },
+      { type: 'reasoning-end', id: 'r1' },
+      ...rest,
+    ]);
+    const registry = new HookRegistry();
+    const hook = new SecurityValidationHook(SecurityConfig.strict());
+    for (const point of [HookPoint.AgentStreamChunk, HookPoint.AfterAgentExecution]) {
+      await registry.register(point, hook, Priority.Highest);
+    }
+    const errors: unknown[] = [];
+    const result = streamText({
+      model: wrapLanguageModel({ model, middleware: hooksMiddleware({ registry }) }),
+      prompt: 'weather?',
+      onError: ({ error }) => {
+        errors.push(error);
+      },
+    });
+    await result.consumeStream();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(HookCancelledError);
+    expect(errors[0]).toMatchObject({ reason: expect.stringContaining('/output/content/0/text') });
   });
 
   it("system messages are the application's and are not scanned", async () => {

@@ -290,21 +290,75 @@ export function collectTextStrings(value: unknown): CollectedStrings {
   return collectAllStrings(value);
 }
 
+/** At most this many parts of a response's `content` are looked at for reasoning (a model's answer has few). */
+const MAX_RESPONSE_PARTS = 10_000;
+
+/**
+ * The strings of an agent's response: `text` and, when it also has a `content` array (every part a model
+ * produced, as `@llmspell/ai-sdk` reports it), the text of each reasoning part there: what a model shows
+ * besides its answer can leak too. Any other value as `collectTextStrings` reads it.
+ */
+export function collectResponseStrings(value: unknown): CollectedStrings {
+  const collected = collectTextStrings(value);
+  if (!isPlainObject(value) || typeof value.text !== 'string' || !Array.isArray(value.content)) {
+    return collected;
+  }
+  const strings = collected.strings.slice();
+  const content: StringPath = { parent: undefined, key: 'content' };
+  const parts = value.content;
+  for (let index = 0; index < Math.min(parts.length, MAX_RESPONSE_PARTS); index++) {
+    const part: unknown = parts[index];
+    if (isPlainObject(part) && part.type === 'reasoning' && typeof part.text === 'string') {
+      strings.push({
+        path: { parent: { parent: content, key: index }, key: 'text' },
+        value: part.text,
+        isKey: false,
+      });
+    }
+  }
+  const overflow: WalkLimit | undefined =
+    parts.length > MAX_RESPONSE_PARTS
+      ? { limit: 'nodes', max: MAX_RESPONSE_PARTS, path: content }
+      : undefined;
+  return { strings, overflow };
+}
+
+/** The index of a reasoning part's text collected by `collectResponseStrings` (`content/<index>/text`). */
+function responsePartIndex(path: StringPath | undefined): number | undefined {
+  const part = path?.parent;
+  if (path?.key !== 'text' || typeof part?.key !== 'number') return undefined;
+  return part.parent?.key === 'content' && part.parent.parent === undefined ? part.key : undefined;
+}
+
+/**
+ * `value` with the strings `collectTextStrings` or `collectResponseStrings` took from its fields (its `text`
+ * first, never a key) replaced; `undefined` when `strings` came from a walk of every string.
+ */
+function replaceTextFields(value: unknown, strings: readonly InputString[]): unknown {
+  const [first, ...rest] = strings;
+  if (first === undefined || first.isKey || first.path?.parent !== undefined || first.path?.key !== 'text') {
+    return undefined;
+  }
+  if (!isPlainObject(value) || typeof value.text !== 'string') return undefined;
+  let next: Record<string, unknown> = value.text === first.value ? value : { ...value, text: first.value };
+  if (rest.length === 0 || !Array.isArray(value.content)) return next;
+  let content: unknown[] | undefined;
+  for (const entry of rest) {
+    const index = responsePartIndex(entry.path);
+    const part: unknown = index === undefined ? undefined : value.content[index];
+    if (index === undefined || !isPlainObject(part) || part.text === entry.value) continue;
+    content ??= value.content.slice();
+    content[index] = { ...part, text: entry.value };
+  }
+  if (content !== undefined) next = { ...next, content };
+  return next;
+}
+
 /** `value` with its strings replaced by `strings` (as collected from it, same order); unchanged parts shared. */
 export function replaceStrings(value: unknown, strings: readonly InputString[]): unknown {
   if (typeof value === 'string') return strings[0]?.value ?? '';
-  const first = strings[0];
-  if (
-    strings.length === 1 &&
-    first?.path?.parent === undefined &&
-    first?.path?.key === 'text' &&
-    !first.isKey
-  ) {
-    const record = value as Record<string, unknown>;
-    if (isPlainObject(record) && typeof record.text === 'string') {
-      return record.text === first.value ? record : { ...record, text: first.value };
-    }
-  }
+  const fields = replaceTextFields(value, strings);
+  if (fields !== undefined) return fields;
   let cursor = 0;
   return walk(value, (text) => strings[cursor++]?.value ?? text).value;
 }

@@ -21,6 +21,7 @@ import { MissingInputError } from './errors/missing-input-error.js';
 import {
   type CollectedStrings,
   collectAllStrings,
+  collectResponseStrings,
   collectTextStrings,
   dataPatch,
   type InputString,
@@ -186,7 +187,7 @@ export class SecurityValidationHook implements Hook {
       if (output === undefined || output === null) return HookResult.continue();
       const isTool = point === HookPoint.AfterToolExecution;
       let value: unknown = output;
-      let collected = isTool ? collectAllStrings(output) : collectTextStrings(output);
+      let collected = isTool ? collectAllStrings(output) : collectResponseStrings(output);
       if (isTool && collected.opaque === true && collected.overflow === undefined) {
         // A result that is (or holds) a class instance, a Map … reaches the model as its JSON: scan that.
         const json = jsonForm(output);
