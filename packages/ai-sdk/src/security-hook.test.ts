@@ -1,5 +1,6 @@
 import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 import { EventBus, HookCancelledError, HookPoint, Priority } from '@llmspell/core';
+import { CachingHook, MemoryCacheStore } from '@llmspell/hook-redis-cache';
 import { SecurityConfig, SecurityValidationHook } from '@llmspell/hook-security';
 import { HookRegistry } from '@llmspell/registry';
 import {
@@ -17,7 +18,7 @@ import { aiMajor, echoModel, generated, streamedParts, streamingModel } from './
 import { hookedTool } from './hooked-tool.js';
 import { hooksMiddleware } from './hooks-middleware.js';
 
-const { BeforeAgentExecution: Before, BeforeToolExecution } = HookPoint;
+const { BeforeAgentExecution: Before, AfterAgentExecution: After, BeforeToolExecution } = HookPoint;
 
 async function registryWith(hook: SecurityValidationHook, point: HookPoint = Before): Promise<HookRegistry> {
   const registry = new HookRegistry();
@@ -308,6 +309,39 @@ describe('every prompt message through hooksMiddleware', () => {
         prompt: 'the key?',
       }),
     ).rejects.toMatchObject({ reason: expect.stringContaining('/output/content/0/text') });
+  });
+
+  it('a response cached after a lenient mask holds no secret, and its replay answers the masked text', async () => {
+    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+    const model = new MockLanguageModelV3({
+      doGenerate: async () => ({
+        ...generated(''),
+        content: [
+          { type: 'reasoning', text: 'Looking it up.' },
+          { type: 'text', text: `Here: ${token}` },
+        ],
+      }),
+    });
+    const store = new MemoryCacheStore();
+    const stored: string[] = [];
+    const set = store.set.bind(store);
+    store.set = (key, value, ttlMs) => {
+      stored.push(value);
+      return set(key, value, ttlMs);
+    };
+    const registry = new HookRegistry();
+    await registry.register(After, new SecurityValidationHook(SecurityConfig.lenient()), Priority.Highest);
+    const cache = new CachingHook({ store });
+    for (const point of [Before, After]) await registry.register(point, cache, Priority.Normal);
+    const wrapped = wrapLanguageModel({ model, middleware: hooksMiddleware({ registry }) });
+    const first = await generateText({ model: wrapped, prompt: 'the key?' });
+    const replayed = await generateText({ model: wrapped, prompt: 'the key?' });
+    expect(first.text).toBe('Here: [api key]');
+    expect(replayed.text).toBe('Here: [api key]');
+    expect(replayed.providerMetadata?.llmspell).toMatchObject({ answeredBy: 'cache' });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toContain('[api key]');
+    expect(stored[0]).not.toContain(token);
   });
 
   it('judges streamed reasoning when the stream ends: a secret in it ends the stream with the cancel (strict)', async () => {

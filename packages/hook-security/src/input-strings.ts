@@ -9,6 +9,11 @@ export interface InputString {
   readonly path: StringPath | undefined;
   readonly value: string;
   readonly isKey: boolean;
+  /**
+   * A part of a text collected already (a response's text parts, which `text` joins): scanned so that masks
+   * reach it too, not handed to a classifier a second time.
+   */
+  readonly repeatsText?: true;
 }
 
 /** Why a value could not be walked whole: it is nested deeper, or has more containers, than the scanner goes. */
@@ -290,13 +295,14 @@ export function collectTextStrings(value: unknown): CollectedStrings {
   return collectAllStrings(value);
 }
 
-/** At most this many parts of a response's `content` are looked at for reasoning (a model's answer has few). */
+/** At most this many parts of a response's `content` are looked at (a model's answer has few). */
 const MAX_RESPONSE_PARTS = 10_000;
 
 /**
  * The strings of an agent's response: `text` and, when it also has a `content` array (every part a model
- * produced, as `@llmspell/ai-sdk` reports it), the text of each reasoning part there: what a model shows
- * besides its answer can leak too. Any other value as `collectTextStrings` reads it.
+ * produced, as `@llmspell/ai-sdk` reports it), the text of each text and reasoning part there: what a model
+ * shows besides its answer can leak too, and the parts are what a cache stores and replays, so lenient masks
+ * must reach them as well as `text`. Any other value as `collectTextStrings` reads it.
  */
 export function collectResponseStrings(value: unknown): CollectedStrings {
   const collected = collectTextStrings(value);
@@ -308,13 +314,14 @@ export function collectResponseStrings(value: unknown): CollectedStrings {
   const parts = value.content;
   for (let index = 0; index < Math.min(parts.length, MAX_RESPONSE_PARTS); index++) {
     const part: unknown = parts[index];
-    if (isPlainObject(part) && part.type === 'reasoning' && typeof part.text === 'string') {
-      strings.push({
-        path: { parent: { parent: content, key: index }, key: 'text' },
-        value: part.text,
-        isKey: false,
-      });
-    }
+    if (!isPlainObject(part) || typeof part.text !== 'string') continue;
+    if (part.type !== 'text' && part.type !== 'reasoning') continue;
+    const path: StringPath = { parent: { parent: content, key: index }, key: 'text' };
+    strings.push(
+      part.type === 'text'
+        ? { path, value: part.text, isKey: false, repeatsText: true }
+        : { path, value: part.text, isKey: false },
+    );
   }
   const overflow: WalkLimit | undefined =
     parts.length > MAX_RESPONSE_PARTS
@@ -323,7 +330,7 @@ export function collectResponseStrings(value: unknown): CollectedStrings {
   return { strings, overflow };
 }
 
-/** The index of a reasoning part's text collected by `collectResponseStrings` (`content/<index>/text`). */
+/** The index of a part's text collected by `collectResponseStrings` (`content/<index>/text`). */
 function responsePartIndex(path: StringPath | undefined): number | undefined {
   const part = path?.parent;
   if (path?.key !== 'text' || typeof part?.key !== 'number') return undefined;

@@ -43,7 +43,28 @@ describe('SecurityValidationHook on a response with more than text', () => {
     expect(patched.content).toHaveLength(3);
     expect(patched.content[0]).toMatchObject({ type: 'reasoning' });
     expect(patched.content[0]!.text).not.toContain(token);
+    // The text parts too: they are what a cache stores and replays.
+    expect(patched.content[1]).toMatchObject({ type: 'text', text: patched.text });
     expect(patched.content[2]).toBe(output.content[2]);
+  });
+
+  it('hands a plugged classifier the text and the reasoning once, not the text parts again', async () => {
+    const seen: string[] = [];
+    const hook = new SecurityValidationHook({
+      outputDetectors: {
+        promptInjection: {
+          classifier: {
+            name: 'recording',
+            score: (text) => {
+              seen.push(text);
+              return 0;
+            },
+          },
+        },
+      },
+    });
+    expect((await judgeResponse(hook, response('Let me think.', 'Sunny today.'))).type).toBe('continue');
+    expect(seen).toEqual(['Sunny today.\nLet me think.']);
   });
 
   it('passes a clean response with reasoning, and does not read other parts as reasoning', () => {

@@ -496,9 +496,8 @@ export class SecurityValidationHook implements Hook {
     subject: Subject,
     evaluation: Evaluation,
   ): Promise<Evaluation> {
-    const strings = subject.limitLength
-      ? truncateStrings(subject.collected.strings, this.#config.maxInputLength)
-      : subject.collected.strings;
+    const collected = subject.collected.strings.filter((entry) => entry.repeatsText !== true);
+    const strings = subject.limitLength ? truncateStrings(collected, this.#config.maxInputLength) : collected;
     let text = '';
     for (const entry of strings) text += text === '' ? entry.value : `\n${entry.value}`;
     const outcome = await scoreWithTimeout(options.classifier, text, options.timeoutMs);
