@@ -43,7 +43,14 @@ import {
 } from './scan-text.js';
 import { scoreWithTimeout } from './score-with-timeout.js';
 import type { SecurityConfig } from './security-config.js';
-import { endStreamScan, planStreamScan, resumeStreamScan, type StreamScanState } from './stream-scan.js';
+import {
+  cutContinuation,
+  endStreamScan,
+  planStreamScan,
+  resumeStreamScan,
+  type StreamScanState,
+  type StreamWindow,
+} from './stream-scan.js';
 import { describeViolation, type InvalidToolArguments, type SecurityViolation } from './violations.js';
 
 /** Lenient mode re-truncates and re-sanitizes at most this many times when masks lengthen the input. */
@@ -248,8 +255,9 @@ export class SecurityValidationHook implements Hook {
       output !== null && typeof output === 'object' && typeof output.text === 'string' ? output.text : '';
     const pending = chunk.text;
     const final = chunk.final === true;
+    const previous = context.state.get(this.#streamStateKey) as StreamScanState | undefined;
     const scannedTo = resumeStreamScan(
-      context.state.get(this.#streamStateKey) as StreamScanState | undefined,
+      previous,
       released.length,
       pending,
       // Only the stream phase's own chunk is frozen; a chunk an earlier hook rewrote carries a stale figure.
@@ -263,7 +271,14 @@ export class SecurityValidationHook implements Hook {
       holdBackChars: this.#config.streamHoldBackChars,
     });
     if (plan.window === undefined) return HookResult.continue();
-    const window = plan.window;
+    const offset = plan.offsetInPending;
+    // A key whose start a lenient mask hid may go on here: cut what continues it before judging the window.
+    // It cannot have been released: it is no further than `scannedTo` from the end, and a window is due first.
+    const cut =
+      previous?.continueAt === undefined
+        ? { window: plan.window, cut: false, continuing: false }
+        : cutContinuation(plan.window, previous.continueAt - released.length - offset);
+    const window = cut.window;
     const strings = [{ path: undefined, value: window, isKey: false }];
     const subject: Subject = {
       root: 'output',
@@ -275,7 +290,6 @@ export class SecurityValidationHook implements Hook {
       tool: '',
     };
     const evaluation = this.#evaluate(subject, true);
-    const offset = plan.offsetInPending;
     const promptInjection = this.#config.outputDetectors.promptInjection;
     if (final && promptInjection && (evaluation.violations.length === 0 || !this.#config.strictMode)) {
       const whole = released + pending;
@@ -297,37 +311,53 @@ export class SecurityValidationHook implements Hook {
         }
       } else {
         return this.#classify(promptInjection, wholeSubject, evaluation).then((classified) =>
-          this.#decideChunk(context, released.length, pending, offset, final, classified),
+          this.#decideChunk(context, { released: released.length, pending, offset, final, cut }, classified),
         );
       }
     }
-    return this.#decideChunk(context, released.length, pending, offset, final, evaluation);
+    return this.#decideChunk(context, { released: released.length, pending, offset, final, cut }, evaluation);
   }
 
   /**
    * Strict: cancel. Lenient: the pending text with the scanned window sanitized. Remembers where the next window
    * starts, in the text as answered: a mask shorter than what it hides must not move the next window past
-   * text that was never scanned.
+   * text that was never scanned; and where a mask that reached the end of the window ended, so that what
+   * continues the masked match in later deltas is cut too.
    */
   #decideChunk(
     context: HookContext,
-    released: number,
-    pending: string,
-    offset: number,
-    final: boolean,
+    window: {
+      released: number;
+      pending: string;
+      /** Where the scanned window starts in `pending`. */
+      offset: number;
+      final: boolean;
+      /** The scanned window, what continued an earlier mask cut out of it. */
+      cut: StreamWindow;
+    },
     evaluation: Evaluation,
   ): HookResult {
+    const { released, pending, offset, final, cut } = window;
     const { violations, mustCancel } = evaluation;
-    let judged = pending;
-    let result: HookResult = HookResult.continue();
+    let judgedWindow = cut.window;
+    let continuing = cut.continuing;
     if (violations.length > 0) {
       this.#report(context, violations);
       if (this.#config.strictMode || mustCancel) {
         return HookResult.cancel(`Security violation: ${violations.map(describeViolation).join('; ')}`);
       }
-      judged = pending.slice(0, offset) + sanitizeText(pending.slice(offset), this.#chunkSettings);
-      result = HookResult.modified({ chunk: { text: judged } });
+      judgedWindow = sanitizeText(cut.window, this.#chunkSettings);
+      // A mask that covers the window's last character may hide a match that goes on in the next delta.
+      const last = cut.window.length - 1;
+      if (last >= 0 && (judgedWindow.length === 0 || judgedWindow.at(-1) !== cut.window[last])) {
+        continuing = true;
+      }
     }
+    // `cut.window` is the planned window itself (`pending` from `offset`) unless something was cut from it.
+    const unchanged = judgedWindow === cut.window && !cut.cut;
+    const judged = unchanged ? pending : pending.slice(0, offset) + judgedWindow;
+    const result =
+      judged === pending ? HookResult.continue() : HookResult.modified({ chunk: { text: judged } });
     const holdBack = this.#config.streamHoldBackChars;
     const state = endStreamScan({
       released,
@@ -340,6 +370,7 @@ export class SecurityValidationHook implements Hook {
       ),
       decodedStarts: (text) => (PLAIN_TEXT.test(text) ? undefined : normalizeText(text, true).decoded.start),
     });
+    if (continuing && !final) state.continueAt = released + judged.length;
     context.state.set(this.#streamStateKey, state);
     return result;
   }

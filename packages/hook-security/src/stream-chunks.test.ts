@@ -48,6 +48,35 @@ describe('streamed responses at AgentStreamChunk', () => {
     expect(released).toBe(text);
   });
 
+  it.each([1, 10, 64, 300])(
+    'lenient: a long key still arriving when a window is scanned is masked whole, its tail too (%i-character deltas)',
+    async (size) => {
+      const body = 'Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4fGh7jKl0nOp3rSt6vWx9zAb2dEf5hIj8lMn1pQr4tUv7xYz0bCd3';
+      // 172 characters, and one longer than the 512-character hold-back.
+      for (const [key, lead] of [480, 486, 500, 520, 1_000, -1].map((lead) =>
+        lead < 0 ? [`sk-proj-${body.repeat(12)}`, 500] : [`sk-proj-${body.repeat(2)}`, lead],
+      ) as [string, number][]) {
+        const text = `${'w'.repeat(lead - 1)} Your key: ${key} done. ${prose.repeat(12)}`;
+        const agent = await streamingAgent(text, size, Presets.lenient());
+        const { released, error } = await read(agent.stream({ text: 'key?' }).textStream);
+        expect(error).toBeUndefined();
+        // No run of the key's characters survives, anywhere: 8 in a row would be a leak.
+        for (let at = 0; at + 8 <= key.length; at += 4) expect(released).not.toContain(key.slice(at, at + 8));
+        expect(released).toContain('Your key: [api key]');
+        expect(released.endsWith(`done. ${prose.repeat(12)}`)).toBe(true);
+      }
+    },
+  );
+
+  it('lenient: text after a mask that ended the window is kept when it does not continue the key', async () => {
+    const text = `${'w'.repeat(499)} key ${secret}. And then the weather. ${prose.repeat(10)}`;
+    for (const size of [1, 7, 64]) {
+      const agent = await streamingAgent(text, size, Presets.lenient());
+      const { released } = await read(agent.stream({ text: 'key?' }).textStream);
+      expect(released).toBe(`${'w'.repeat(499)} key [api key]. And then the weather. ${prose.repeat(10)}`);
+    }
+  });
+
   it('a secret split across one-character deltas is never released: the stream is cancelled first', async () => {
     const text = `${prose.repeat(20)}Your token is ${secret} and more text follows. ${prose.repeat(20)}`;
     const agent = await streamingAgent(text, 1, Presets.strict());

@@ -46,6 +46,48 @@ export interface StreamScanState {
   seen: string;
   seenFrom: number;
   end: number;
+  /**
+   * Where a lenient mask ended at the very end of the scanned text (a response position): the match may go on
+   * in the next delta (a key still arriving), and what continues it there is cut before the next window is
+   * judged, since without its prefix no detector would know it (see `cutContinuation`).
+   */
+  continueAt?: number;
+}
+
+/** Characters a secret's body is made of (base64, base64url, hex, JWT dots): what may continue a masked match. */
+function continuesMatch(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) || // 0-9
+    (code >= 65 && code <= 90) || // A-Z
+    (code >= 97 && code <= 122) || // a-z
+    code === 43 || // +
+    code === 45 || // -
+    code === 46 || // .
+    code === 47 || // /
+    code === 61 || // =
+    code === 95 // _
+  );
+}
+
+/** A window to judge: the planned one, or it with what continued an earlier mask cut out (`cut`). */
+export interface StreamWindow {
+  readonly window: string;
+  readonly cut: boolean;
+  /** What continues the mask runs to the end of the window: the secret may go on in the next delta. */
+  readonly continuing: boolean;
+}
+
+/**
+ * The window with what continues a masked match cut out: the characters from `from` (an index in `window`)
+ * that could belong to the same secret. `continuing` when they run to the end of the window (the secret may
+ * go on still).
+ */
+export function cutContinuation(window: string, from: number): StreamWindow {
+  if (from < 0 || from > window.length) return { window, cut: false, continuing: false };
+  let to = from;
+  while (to < window.length && continuesMatch(window.charCodeAt(to))) to++;
+  if (to === from) return { window, cut: false, continuing: to === window.length };
+  return { window: window.slice(0, from) + window.slice(to), cut: true, continuing: to === window.length };
 }
 
 /**
