@@ -7,10 +7,18 @@ import type { CallOptions, GenerateResult, LanguageModelV3 } from './model-types
 import { replayGenerate } from './replay.js';
 import { tokensUsedOf } from './usage.js';
 
-/** `result` answering `output` instead of what the model generated; usage and metadata are kept. */
+/**
+ * `result` answering `output` instead of what the model generated; usage and metadata are kept, the provider's
+ * raw response body is not (it holds what the model generated, as it was).
+ */
 function withOutput(result: GenerateResult, output: ModelOutput): GenerateResult {
   const content = contentOf(output);
-  return { ...result, content, finishReason: finishReasonOf(content, result.finishReason) };
+  const changed = { ...result, content, finishReason: finishReasonOf(content, result.finishReason) };
+  if (result.response?.body !== undefined) {
+    const { body: _raw, ...response } = result.response;
+    changed.response = response;
+  }
+  return changed;
 }
 
 /** True when hooks left `data.output` different from what the call put there. */

@@ -373,6 +373,56 @@ describe('every prompt message through hooksMiddleware', () => {
     expect(errors[0]).toMatchObject({ reason: expect.stringContaining('/output/content/0/text') });
   });
 
+  it("a lenient mask drops the provider's raw response body, which still holds the secret", async () => {
+    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+    const model = new MockLanguageModelV3({
+      doGenerate: async () => ({
+        ...generated(`Here: ${token}`),
+        response: {
+          id: 'r1',
+          modelId: 'raw-model',
+          body: { choices: [{ message: { content: `Here: ${token}` } }] },
+        },
+      }),
+    });
+    const registry = await registryWith(
+      new SecurityValidationHook(SecurityConfig.lenient()),
+      HookPoint.AfterAgentExecution,
+    );
+    const result = await generateText({
+      model: wrapLanguageModel({ model, middleware: hooksMiddleware({ registry }) }),
+      prompt: 'the key?',
+    });
+    expect(result.text).toBe('Here: [api key]');
+    expect(result.response).toMatchObject({ id: 'r1', modelId: 'raw-model' });
+    expect(result.response.body).toBeUndefined();
+    expect(JSON.stringify(result.steps.map((step) => step.response))).not.toContain(token);
+  });
+
+  it('raw provider chunks (includeRawChunks) are dropped while hooks judge the streamed text, and kept otherwise', async () => {
+    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+    const [start, ...rest] = streamedParts([`Here: ${token}`]);
+    const parts = [start, { type: 'raw', rawValue: { delta: `Here: ${token}` } }, ...rest];
+    const typesSeen = async (registry: HookRegistry) => {
+      const result = streamText({
+        model: wrapLanguageModel({ model: streamingModel(parts), middleware: hooksMiddleware({ registry }) }),
+        prompt: 'the key?',
+        includeRawChunks: true,
+        onError: () => undefined,
+      });
+      const seen: unknown[] = [];
+      for await (const part of result.fullStream) seen.push(part);
+      return seen;
+    };
+    const guarded = await typesSeen(
+      await registryWith(new SecurityValidationHook(SecurityConfig.lenient()), HookPoint.AgentStreamChunk),
+    );
+    expect(guarded.map((part) => (part as { type: string }).type)).not.toContain('raw');
+    expect(JSON.stringify(guarded)).not.toContain(token);
+    const unguarded = await typesSeen(new HookRegistry());
+    expect(unguarded.map((part) => (part as { type: string }).type)).toContain('raw');
+  });
+
   it("system messages are the application's and are not scanned", async () => {
     const registry = await registryWith(new SecurityValidationHook(SecurityConfig.strict()));
     const model = wrapLanguageModel({ model: echoModel(), middleware: hooksMiddleware({ registry }) });

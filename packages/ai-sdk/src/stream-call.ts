@@ -22,8 +22,9 @@ type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<StreamPart>['re
 /**
  * The model's stream parts as the lifecycle's source, read through `next()` / `piece()`: text deltas are text
  * (judged at AgentStreamChunk), the `finish` part is kept back (its usage goes to `data.tokensUsed` at once, the
- * part itself is delivered after After ran), an `error` part sets `data.error`, and every other part passes
- * through in order as a marker.
+ * part itself is delivered after After ran), an `error` part sets `data.error`, a `raw` part (the provider's own
+ * chunk, with `includeRawChunks`) is dropped while hooks judge the text (it carries that text unjudged), and
+ * every other part passes through in order as a marker.
  */
 class ModelStreamSource implements StreamSource<StreamPart, ReadResult> {
   readonly #reader: ReadableStreamDefaultReader<StreamPart>;
@@ -35,9 +36,17 @@ class ModelStreamSource implements StreamSource<StreamPart, ReadResult> {
   /** The latest text-delta part read: passed on as it is when its text is released unchanged. */
   lastDelta: Extract<StreamPart, { type: 'text-delta' }> | undefined;
 
-  constructor(stream: ReadableStream<StreamPart>, data: () => Record<string, unknown>) {
+  readonly #judged: () => boolean;
+
+  /** `judged`: whether hooks at AgentStreamChunk judge the text now. */
+  constructor(
+    stream: ReadableStream<StreamPart>,
+    data: () => Record<string, unknown>,
+    judged: () => boolean,
+  ) {
     this.#reader = stream.getReader();
     this.#data = data;
+    this.#judged = judged;
   }
 
   read(): Promise<StreamPiece<StreamPart>> {
@@ -73,6 +82,8 @@ class ModelStreamSource implements StreamSource<StreamPart, ReadResult> {
       case 'error':
         this.#data().error = part.error;
         return { marker: part };
+      case 'raw':
+        return this.#judged() ? null : { marker: part };
       default:
         return { marker: part };
     }
@@ -211,7 +222,12 @@ export async function streamThrough(
     await operation.fail(error);
     throw error;
   }
-  const source = new ModelStreamSource(opened.stream, () => operation.data);
+  const executor = setup.specFor(model).executor;
+  const source = new ModelStreamSource(
+    opened.stream,
+    () => operation.data,
+    () => executor.holdBackAt(HookPoint.AgentStreamChunk) >= 0,
+  );
   const sink = new ReaderSink(source);
   let settled: Promise<void> | undefined;
   // Parts are enqueued as the call releases them (the queue is the reader's buffer); nothing is pulled. A start
