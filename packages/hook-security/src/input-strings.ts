@@ -302,7 +302,9 @@ const MAX_RESPONSE_PARTS = 10_000;
  * The strings of an agent's response: `text` and, when it also has a `content` array (every part a model
  * produced, as `@llmspell/ai-sdk` reports it), the text of each text and reasoning part there: what a model
  * shows besides its answer can leak too, and the parts are what a cache stores and replays, so lenient masks
- * must reach them as well as `text`. Any other value as `collectTextStrings` reads it.
+ * must reach them as well as `text`. Several reasoning parts are also read joined, as the AI SDK shows them
+ * (`reasoningText`), at `/content`: a match split across parts is found too. Any other value as
+ * `collectTextStrings` reads it.
  */
 export function collectResponseStrings(value: unknown): CollectedStrings {
   const collected = collectTextStrings(value);
@@ -312,22 +314,49 @@ export function collectResponseStrings(value: unknown): CollectedStrings {
   const strings = collected.strings.slice();
   const content: StringPath = { parent: undefined, key: 'content' };
   const parts = value.content;
+  let reasoningParts = 0;
   for (let index = 0; index < Math.min(parts.length, MAX_RESPONSE_PARTS); index++) {
     const part: unknown = parts[index];
     if (!isPlainObject(part) || typeof part.text !== 'string') continue;
     if (part.type !== 'text' && part.type !== 'reasoning') continue;
     const path: StringPath = { parent: { parent: content, key: index }, key: 'text' };
+    if (part.type === 'reasoning') reasoningParts++;
     strings.push(
       part.type === 'text'
         ? { path, value: part.text, isKey: false, repeatsText: true }
         : { path, value: part.text, isKey: false },
     );
   }
+  if (reasoningParts > 1) {
+    strings.push({
+      path: content,
+      value: joinedResponseParts(value).reasoning,
+      isKey: false,
+      repeatsText: true,
+    });
+  }
   const overflow: WalkLimit | undefined =
     parts.length > MAX_RESPONSE_PARTS
       ? { limit: 'nodes', max: MAX_RESPONSE_PARTS, path: content }
       : undefined;
   return { strings, overflow };
+}
+
+/**
+ * The text and the reasoning of a response with a `content` array, each joined over its parts as the AI SDK
+ * joins them (`text`, `reasoningText`); empty strings for any other value.
+ */
+export function joinedResponseParts(value: unknown): { text: string; reasoning: string } {
+  const joined = { text: '', reasoning: '' };
+  if (!isPlainObject(value) || !Array.isArray(value.content)) return joined;
+  const parts = value.content;
+  for (let index = 0; index < Math.min(parts.length, MAX_RESPONSE_PARTS); index++) {
+    const part: unknown = parts[index];
+    if (!isPlainObject(part) || typeof part.text !== 'string') continue;
+    if (part.type === 'text') joined.text += part.text;
+    else if (part.type === 'reasoning') joined.reasoning += part.text;
+  }
+  return joined;
 }
 
 /** The index of a part's text collected by `collectResponseStrings` (`content/<index>/text`). */

@@ -67,6 +67,40 @@ describe('SecurityValidationHook on a response with more than text', () => {
     expect(seen).toEqual(['Sunny today.\nLet me think.']);
   });
 
+  it('finds a secret split across two reasoning parts, which the AI SDK shows joined (both modes refuse)', () => {
+    const split = {
+      text: 'ok',
+      content: [
+        { type: 'reasoning', text: `key ${token.slice(0, 20)}` },
+        { type: 'reasoning', text: `${token.slice(20)} done` },
+        { type: 'text', text: 'ok' },
+      ],
+    };
+    expect(judgeResponse(new SecurityValidationHook(), split)).toMatchObject({
+      type: 'cancel',
+      reason: expect.stringContaining('/output/content'),
+    });
+    // No mask of one part can cut a match that spans two: lenient mode refuses too.
+    expect(judgeResponse(new SecurityValidationHook({ strictMode: false }), split)).toMatchObject({
+      type: 'cancel',
+      reason: expect.stringContaining('split across parts of the response'),
+    });
+  });
+
+  it('lenient mode refuses a secret split across two text parts rather than store the halves', () => {
+    const split = {
+      text: `Here: ${token} end`,
+      content: [
+        { type: 'text', text: `Here: ${token.slice(0, 20)}` },
+        { type: 'text', text: `${token.slice(20)} end` },
+      ],
+    };
+    expect(judgeResponse(new SecurityValidationHook({ strictMode: false }), split)).toMatchObject({
+      type: 'cancel',
+      reason: expect.stringContaining('split across parts of the response'),
+    });
+  });
+
   it('passes a clean response with reasoning, and does not read other parts as reasoning', () => {
     expect(
       judgeResponse(new SecurityValidationHook(), response('Think about the weather.', 'Sunny.')).type,

@@ -198,6 +198,11 @@ function applyEdits(text: string, edits: Edit[]): string {
   return result + text.slice(position);
 }
 
+/** True when no detector of `settings` finds anything in `text`. */
+export function textIsClean(text: string, settings: ScanSettings): boolean {
+  return text === '' || findingCount(scanText(text, settings, false, false)) === 0;
+}
+
 /**
  * Removes every span of `text` a detector or blocked pattern matched (personal data is masked instead),
  * then scans the result again, until nothing matches. The spans are found in the normalised forms and

@@ -26,6 +26,7 @@ import {
   dataPatch,
   type InputString,
   isContainer,
+  joinedResponseParts,
   jsonForm,
   pointerOf,
   replaceStrings,
@@ -39,6 +40,7 @@ import {
   type ScanSettings,
   sanitizeText,
   scanText,
+  textIsClean,
   violationsOf,
 } from './scan-text.js';
 import { scoreWithTimeout } from './score-with-timeout.js';
@@ -564,6 +566,15 @@ export class SecurityValidationHook implements Hook {
       return HookResult.cancel(`Security violation: ${violations.map(describeViolation).join('; ')}`);
     }
     const next = replaceStrings(subject.value, this.#sanitize(subject));
+    if (subject.root === 'output' && subject.collected.strings.some((entry) => entry.repeatsText === true)) {
+      // A response's parts were masked one by one: a match split across two of them is still there, joined.
+      const { text, reasoning } = joinedResponseParts(next);
+      if (!textIsClean(text, subject.settings) || !textIsClean(reasoning, subject.settings)) {
+        return HookResult.cancel(
+          `Security violation: ${violations.map(describeViolation).join('; ')}; split across parts of the response, it cannot be masked`,
+        );
+      }
+    }
     const { validator, tool } = subject;
     if (validator && !validator(next)) {
       const problem = describeViolation(schemaViolation(tool, validator));
