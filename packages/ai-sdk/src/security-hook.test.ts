@@ -20,6 +20,14 @@ import { hooksMiddleware } from './hooks-middleware.js';
 
 const { BeforeAgentExecution: Before, AfterAgentExecution: After, BeforeToolExecution } = HookPoint;
 
+/** A GitHub token of the live shape: a leak the security hook must mask or refuse. */
+const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+
+/** A model whose every `doGenerate` answers `content`. */
+function answering(content: ReturnType<typeof generated>['content']): MockLanguageModelV3 {
+  return new MockLanguageModelV3({ doGenerate: async () => ({ ...generated(''), content }) });
+}
+
 async function registryWith(hook: SecurityValidationHook, point: HookPoint = Before): Promise<HookRegistry> {
   const registry = new HookRegistry();
   await registry.register(point, hook, Priority.Highest);
@@ -269,16 +277,10 @@ describe('every prompt message through hooksMiddleware', () => {
   });
 
   it('masks a secret in the answer and in the reasoning of a response that holds more than text (lenient)', async () => {
-    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
-    const model = new MockLanguageModelV3({
-      doGenerate: async () => ({
-        ...generated(''),
-        content: [
-          { type: 'reasoning', text: `The key is ${token}` },
-          { type: 'text', text: `Here: ${token}` },
-        ],
-      }),
-    });
+    const model = answering([
+      { type: 'reasoning', text: `The key is ${token}` },
+      { type: 'text', text: `Here: ${token}` },
+    ]);
     const lenient = await registryWith(
       new SecurityValidationHook(SecurityConfig.lenient()),
       HookPoint.AfterAgentExecution,
@@ -296,32 +298,23 @@ describe('every prompt message through hooksMiddleware', () => {
       new SecurityValidationHook(SecurityConfig.strict()),
       HookPoint.AfterAgentExecution,
     );
-    model.doGenerate = async () => ({
-      ...generated(''),
-      content: [
-        { type: 'reasoning', text: `The key is ${token}` },
-        { type: 'text', text: 'I will not say.' },
-      ],
-    });
+    const refusing = answering([
+      { type: 'reasoning', text: `The key is ${token}` },
+      { type: 'text', text: 'I will not say.' },
+    ]);
     await expect(
       generateText({
-        model: wrapLanguageModel({ model, middleware: hooksMiddleware({ registry: strict }) }),
+        model: wrapLanguageModel({ model: refusing, middleware: hooksMiddleware({ registry: strict }) }),
         prompt: 'the key?',
       }),
     ).rejects.toMatchObject({ reason: expect.stringContaining('/output/content/0/text') });
   });
 
   it('a response cached after a lenient mask holds no secret, and its replay answers the masked text', async () => {
-    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
-    const model = new MockLanguageModelV3({
-      doGenerate: async () => ({
-        ...generated(''),
-        content: [
-          { type: 'reasoning', text: 'Looking it up.' },
-          { type: 'text', text: `Here: ${token}` },
-        ],
-      }),
-    });
+    const model = answering([
+      { type: 'reasoning', text: 'Looking it up.' },
+      { type: 'text', text: `Here: ${token}` },
+    ]);
     const store = new MemoryCacheStore();
     const stored: string[] = [];
     const set = store.set.bind(store);
@@ -345,7 +338,6 @@ describe('every prompt message through hooksMiddleware', () => {
   });
 
   it('judges streamed reasoning when the stream ends: a secret in it ends the stream with the cancel (strict)', async () => {
-    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
     const [start, ...rest] = streamedParts(['Sunny.']);
     const model = streamingModel([
       start,
@@ -374,7 +366,6 @@ describe('every prompt message through hooksMiddleware', () => {
   });
 
   it("a lenient mask drops the provider's raw response body, which still holds the secret", async () => {
-    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
     const model = new MockLanguageModelV3({
       doGenerate: async () => ({
         ...generated(`Here: ${token}`),
@@ -400,7 +391,6 @@ describe('every prompt message through hooksMiddleware', () => {
   });
 
   it('raw provider chunks (includeRawChunks) are dropped while hooks judge the streamed text, and kept otherwise', async () => {
-    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
     const [start, ...rest] = streamedParts([`Here: ${token}`]);
     const parts = [start, { type: 'raw', rawValue: { delta: `Here: ${token}` } }, ...rest];
     const typesSeen = async (registry: HookRegistry) => {
