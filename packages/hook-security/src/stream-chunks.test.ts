@@ -1,4 +1,4 @@
-import { HookCancelledError, HookPoint, HookResult, Priority } from '@llmspell/core';
+import { type Hook, HookCancelledError, HookPoint, HookResult, Priority } from '@llmspell/core';
 import { createAgent } from '@llmspell/executor';
 import { HookRegistry } from '@llmspell/registry';
 import { describe, expect, it } from 'vitest';
@@ -8,10 +8,19 @@ import { SecurityValidationHook } from './security-validation-hook.js';
 const prose = 'The weather in Lisbon stays mild through the spring, with light wind from the sea. ';
 const secret = 'ghp_R7kQ2mX9vL4tZ8wN1pB6cF3hJ5dS0gYaE2uT';
 
-/** A streaming agent that answers `text` in deltas of `size` characters, guarded by a security hook. */
-async function streamingAgent(text: string, size: number, config: SecurityConfig) {
+/**
+ * A streaming agent that answers `text` in deltas of `size` characters, guarded by a security hook, and by
+ * `beside` too when given (at `priority`: before or after the security hook).
+ */
+async function streamingAgent(
+  text: string,
+  size: number,
+  config: SecurityConfig,
+  beside?: { hook: Hook; priority: number | undefined },
+) {
   const registry = new HookRegistry();
   await registry.register(HookPoint.AgentStreamChunk, new SecurityValidationHook(config));
+  if (beside) await registry.register(HookPoint.AgentStreamChunk, beside.hook, beside.priority);
   return createAgent({
     name: 'writer',
     registry,
@@ -140,29 +149,17 @@ describe('streamed responses at AgentStreamChunk', () => {
   ])(
     'a %s hook that shortens the pending text does not make the scan skip what follows',
     async (_, priority) => {
-      const registry = new HookRegistry();
-      await registry.register(HookPoint.AgentStreamChunk, new SecurityValidationHook(Presets.strict()));
       // Removes every 'x' (after the security hook, which has the highest named priority, or before it).
-      await registry.register(
-        HookPoint.AgentStreamChunk,
-        {
-          id: 'squeeze',
-          execute: (context) => {
-            const chunk = context.data.chunk as { text: string };
-            return HookResult.modified({ chunk: { text: chunk.text.replaceAll('x', '') } });
-          },
+      const squeeze: Hook = {
+        id: 'squeeze',
+        execute: (context) => {
+          const chunk = context.data.chunk as { text: string };
+          return HookResult.modified({ chunk: { text: chunk.text.replaceAll('x', '') } });
         },
-        priority,
-      );
+      };
       for (const size of [1, 7, 200, 400]) {
         const text = `${prose}${'x'.repeat(600)}${prose} key ${secret} ${prose.repeat(8)}`;
-        const agent = createAgent({
-          name: 'writer',
-          registry,
-          async *stream() {
-            for (let index = 0; index < text.length; index += size) yield text.slice(index, index + size);
-          },
-        });
+        const agent = await streamingAgent(text, size, Presets.strict(), { hook: squeeze, priority });
         const { released, error } = await read(agent.stream({ text: 'key?' }).textStream);
         expect(HookCancelledError.isInstance(error), `deltas of ${size}`).toBe(true);
         expect(released).not.toContain('ghp_');
@@ -175,29 +172,20 @@ describe('streamed responses at AgentStreamChunk', () => {
     // hold-back is 512) while the earlier hook swaps in the secret: the lengths the stream reports still agree.
     const placeholder = 'Q'.repeat(secret.length);
     const text = `${'word '.repeat(19)}key ${placeholder} ${'more '.repeat(200)}`;
+    const swap: Hook = {
+      id: 'swap',
+      execute: (context) => {
+        const chunk = context.data.chunk as { text: string };
+        const released = (context.data.output as { text: string }).text;
+        if (released.length + chunk.text.length < 520 || !chunk.text.includes(placeholder))
+          return HookResult.continue();
+        return HookResult.modified({ chunk: { text: chunk.text.replace(placeholder, secret) } });
+      },
+    };
     for (const size of [1, 3]) {
-      const registry = new HookRegistry();
-      await registry.register(HookPoint.AgentStreamChunk, new SecurityValidationHook(Presets.strict()));
-      await registry.register(
-        HookPoint.AgentStreamChunk,
-        {
-          id: 'swap',
-          execute: (context) => {
-            const chunk = context.data.chunk as { text: string };
-            const released = (context.data.output as { text: string }).text;
-            if (released.length + chunk.text.length < 520 || !chunk.text.includes(placeholder))
-              return HookResult.continue();
-            return HookResult.modified({ chunk: { text: chunk.text.replace(placeholder, secret) } });
-          },
-        },
-        Priority.Highest * 2,
-      );
-      const agent = createAgent({
-        name: 'writer',
-        registry,
-        async *stream() {
-          for (let index = 0; index < text.length; index += size) yield text.slice(index, index + size);
-        },
+      const agent = await streamingAgent(text, size, Presets.strict(), {
+        hook: swap,
+        priority: Priority.Highest * 2,
       });
       const { released, error } = await read(agent.stream({ text: 'key?' }).textStream);
       expect(HookCancelledError.isInstance(error), `deltas of ${size}`).toBe(true);
