@@ -313,33 +313,44 @@ export function collectResponseStrings(value: unknown): CollectedStrings {
   }
   const strings = collected.strings.slice();
   const content: StringPath = { parent: undefined, key: 'content' };
-  const parts = value.content;
-  let reasoningParts = 0;
-  for (let index = 0; index < Math.min(parts.length, MAX_RESPONSE_PARTS); index++) {
-    const part: unknown = parts[index];
-    if (!isPlainObject(part) || typeof part.text !== 'string') continue;
-    if (part.type !== 'text' && part.type !== 'reasoning') continue;
+  const joined = joinTextParts(value.content, (type, text, index) => {
     const path: StringPath = { parent: { parent: content, key: index }, key: 'text' };
-    if (part.type === 'reasoning') reasoningParts++;
     strings.push(
-      part.type === 'text'
-        ? { path, value: part.text, isKey: false, repeatsText: true }
-        : { path, value: part.text, isKey: false },
+      type === 'text'
+        ? { path, value: text, isKey: false, repeatsText: true }
+        : { path, value: text, isKey: false },
     );
-  }
-  if (reasoningParts > 1) {
-    strings.push({
-      path: content,
-      value: joinedResponseParts(value).reasoning,
-      isKey: false,
-      repeatsText: true,
-    });
+  });
+  if (joined.reasoningParts > 1) {
+    strings.push({ path: content, value: joined.reasoning, isKey: false, repeatsText: true });
   }
   const overflow: WalkLimit | undefined =
-    parts.length > MAX_RESPONSE_PARTS
+    value.content.length > MAX_RESPONSE_PARTS
       ? { limit: 'nodes', max: MAX_RESPONSE_PARTS, path: content }
       : undefined;
   return { strings, overflow };
+}
+
+/**
+ * The text and reasoning parts of a response's `content` (the first `MAX_RESPONSE_PARTS`), each handed to
+ * `visit` in order, and each kind joined as the AI SDK joins them (`text`, `reasoningText`).
+ */
+function joinTextParts(
+  parts: readonly unknown[],
+  visit?: (type: 'text' | 'reasoning', text: string, index: number) => void,
+): { text: string; reasoning: string; reasoningParts: number } {
+  const joined = { text: '', reasoning: '', reasoningParts: 0 };
+  for (let index = 0; index < Math.min(parts.length, MAX_RESPONSE_PARTS); index++) {
+    const part: unknown = parts[index];
+    if (!isPlainObject(part) || typeof part.text !== 'string') continue;
+    if (part.type === 'text') joined.text += part.text;
+    else if (part.type === 'reasoning') {
+      joined.reasoning += part.text;
+      joined.reasoningParts++;
+    } else continue;
+    visit?.(part.type, part.text, index);
+  }
+  return joined;
 }
 
 /**
@@ -347,16 +358,9 @@ export function collectResponseStrings(value: unknown): CollectedStrings {
  * joins them (`text`, `reasoningText`); empty strings for any other value.
  */
 export function joinedResponseParts(value: unknown): { text: string; reasoning: string } {
-  const joined = { text: '', reasoning: '' };
-  if (!isPlainObject(value) || !Array.isArray(value.content)) return joined;
-  const parts = value.content;
-  for (let index = 0; index < Math.min(parts.length, MAX_RESPONSE_PARTS); index++) {
-    const part: unknown = parts[index];
-    if (!isPlainObject(part) || typeof part.text !== 'string') continue;
-    if (part.type === 'text') joined.text += part.text;
-    else if (part.type === 'reasoning') joined.reasoning += part.text;
-  }
-  return joined;
+  if (!isPlainObject(value) || !Array.isArray(value.content)) return { text: '', reasoning: '' };
+  const { text, reasoning } = joinTextParts(value.content);
+  return { text, reasoning };
 }
 
 /** The index of a part's text collected by `collectResponseStrings` (`content/<index>/text`). */
